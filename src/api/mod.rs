@@ -1,0 +1,1 @@
+//! The HTTP API (axum): `/search`, `/health`.

@@ -1,0 +1,105 @@
+//! Configuration the site admin edits, read from the `index-config/` folder.
+//!
+//! Each file is parsed into a raw struct that mirrors the TOML (unknown keys are errors, so a
+//! misspelt key is never silently ignored), then validated into the typed config the rest of
+//! the program uses. Every error names the file, the key and the reason.
+
+mod ranking;
+mod site;
+
+use std::path::{Path, PathBuf};
+
+pub use ranking::{DocumentMode, FieldWeights, RankingConfig};
+pub use site::{CrawlConfig, ExtractConfig, SiteConfig};
+
+/// The file names inside a config folder.
+pub const SITE_FILE: &str = "site.toml";
+pub const RANKING_FILE: &str = "ranking.toml";
+
+/// A config file that could not be read or does not validate.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config file `{path}`: {source}")]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("invalid config file `{path}`: {message}")]
+    Parse { path: PathBuf, message: String },
+    #[error("invalid value in `{path}` at `{key}`: {reason}")]
+    Invalid {
+        path: PathBuf,
+        key: String,
+        reason: String,
+    },
+}
+
+/// The whole validated configuration of one config folder.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub dir: PathBuf,
+    pub site: SiteConfig,
+    pub ranking: RankingConfig,
+}
+
+impl Config {
+    /// Loads and validates every file in `dir`. A missing file means "all defaults"; a file
+    /// that exists but does not parse or validate is an error naming it.
+    pub fn load(dir: &Path) -> Result<Config, ConfigError> {
+        let site_path = dir.join(SITE_FILE);
+        let site = match read_optional(&site_path)? {
+            Some(text) => site::parse(&site_path, &text)?,
+            None => SiteConfig::default(),
+        };
+
+        let ranking_path = dir.join(RANKING_FILE);
+        let ranking = match read_optional(&ranking_path)? {
+            Some(text) => ranking::parse(&ranking_path, &text)?,
+            None => RankingConfig::default(),
+        };
+
+        Ok(Config {
+            dir: dir.to_path_buf(),
+            site,
+            ranking,
+        })
+    }
+
+    /// The configuration with every default and no folder behind it.
+    pub fn defaults() -> Config {
+        Config {
+            dir: PathBuf::new(),
+            site: SiteConfig::default(),
+            ranking: RankingConfig::default(),
+        }
+    }
+}
+
+fn read_optional(path: &Path) -> Result<Option<String>, ConfigError> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok(Some(text)),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(source) => Err(ConfigError::Read {
+            path: path.to_path_buf(),
+            source,
+        }),
+    }
+}
+
+/// Turns a `toml` deserialisation error into one that names the file and the key.
+fn parse_error(path: &Path, err: toml::de::Error) -> ConfigError {
+    let message = err.message().trim().to_string();
+    ConfigError::Parse {
+        path: path.to_path_buf(),
+        message,
+    }
+}
+
+fn invalid(path: &Path, key: &str, reason: impl Into<String>) -> ConfigError {
+    ConfigError::Invalid {
+        path: path.to_path_buf(),
+        key: key.to_string(),
+        reason: reason.into(),
+    }
+}

@@ -1,0 +1,287 @@
+//! `ranking.toml`: how text matches are weighed and which boosts apply.
+//!
+//! Everything here is applied at query time, so a change takes effect without a reindex.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Deserialize;
+
+use super::{ConfigError, invalid, parse_error};
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRanking {
+    #[serde(default)]
+    fields: RawFields,
+    #[serde(default)]
+    landing: RawLanding,
+    #[serde(default)]
+    documents: RawDocuments,
+    #[serde(default)]
+    sections: RawSections,
+    #[serde(default)]
+    phrase: RawPhrase,
+    #[serde(default)]
+    title: RawTitle,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFields {
+    title: Option<f32>,
+    keywords: Option<f32>,
+    keyword_list: Option<f32>,
+    headings: Option<f32>,
+    description: Option<f32>,
+    body: Option<f32>,
+    url: Option<f32>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLanding {
+    boost: Option<f32>,
+    depth_decay: Option<f32>,
+    min_child_links: Option<u32>,
+    include: Option<Vec<String>>,
+    exclude: Option<Vec<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDocuments {
+    mode: Option<String>,
+    factor: Option<f32>,
+    lift_when_named: Option<bool>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSections {
+    #[serde(default)]
+    boosts: BTreeMap<String, f32>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPhrase {
+    boost: Option<f32>,
+    slop: Option<u32>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTitle {
+    exact_boost: Option<f32>,
+}
+
+/// BM25 weight of each indexed field.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldWeights {
+    pub title: f32,
+    /// Meta keywords written as sentences.
+    pub keywords: f32,
+    /// Meta keywords written as a comma list.
+    pub keyword_list: f32,
+    pub headings: f32,
+    pub description: f32,
+    pub body: f32,
+    /// Words of the URL path.
+    pub url: f32,
+}
+
+/// How documents (PDF, DOCX, ...) are treated in results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocumentMode {
+    /// Ranked with their score multiplied by [`RankingConfig::document_factor`].
+    Demote,
+    /// Left out of results altogether.
+    Exclude,
+    /// Ranked like pages.
+    Neutral,
+}
+
+/// Validated `ranking.toml`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RankingConfig {
+    pub fields: FieldWeights,
+    /// Multiplier for a landing page one level below the home page.
+    pub landing_boost: f32,
+    /// How much of the landing boost is kept per extra level of depth (0..=1).
+    pub landing_depth_decay: f32,
+    /// A page that links to at least this many pages below its own folder is a landing page.
+    pub landing_min_child_links: u32,
+    /// Path patterns (`*` wildcard) always treated as landing pages.
+    pub landing_include: Vec<String>,
+    /// Path patterns never treated as landing pages.
+    pub landing_exclude: Vec<String>,
+    pub document_mode: DocumentMode,
+    pub document_factor: f32,
+    /// Lift the demotion when a document's title matches the query clearly better than the
+    /// title of the page that links to it (the query names the document).
+    pub document_lift_when_named: bool,
+    /// Multiplier per section slug.
+    pub section_boosts: BTreeMap<String, f32>,
+    /// Extra weight of a match of the whole query as a phrase.
+    pub phrase_boost: f32,
+    pub phrase_slop: u32,
+    /// Multiplier when the title equals the query (ignoring case, stemming and stop words).
+    pub exact_title_boost: f32,
+}
+
+impl Default for RankingConfig {
+    fn default() -> Self {
+        RankingConfig {
+            fields: FieldWeights {
+                title: 4.0,
+                keywords: 2.5,
+                keyword_list: 1.5,
+                headings: 2.0,
+                description: 1.5,
+                body: 1.0,
+                url: 1.0,
+            },
+            landing_boost: 1.5,
+            landing_depth_decay: 0.8,
+            landing_min_child_links: 5,
+            landing_include: Vec::new(),
+            landing_exclude: Vec::new(),
+            document_mode: DocumentMode::Demote,
+            document_factor: 0.4,
+            document_lift_when_named: true,
+            section_boosts: BTreeMap::new(),
+            phrase_boost: 1.5,
+            phrase_slop: 1,
+            exact_title_boost: 1.5,
+        }
+    }
+}
+
+fn weight(path: &Path, key: &str, value: Option<f32>, default: f32) -> Result<f32, ConfigError> {
+    let value = value.unwrap_or(default);
+    if !value.is_finite() || value < 0.0 || value > 100.0 {
+        return Err(invalid(path, key, format!("{value} is not between 0 and 100")));
+    }
+    Ok(value)
+}
+
+fn multiplier(
+    path: &Path,
+    key: &str,
+    value: Option<f32>,
+    default: f32,
+) -> Result<f32, ConfigError> {
+    let value = value.unwrap_or(default);
+    if !value.is_finite() || value <= 0.0 || value > 100.0 {
+        return Err(invalid(path, key, format!("{value} is not above 0 and at most 100")));
+    }
+    Ok(value)
+}
+
+pub(super) fn parse(path: &Path, text: &str) -> Result<RankingConfig, ConfigError> {
+    let raw: RawRanking = toml::from_str(text).map_err(|err| parse_error(path, err))?;
+    let defaults = RankingConfig::default();
+    let field_defaults = &defaults.fields;
+
+    let fields = FieldWeights {
+        title: weight(path, "fields.title", raw.fields.title, field_defaults.title)?,
+        keywords: weight(path, "fields.keywords", raw.fields.keywords, field_defaults.keywords)?,
+        keyword_list: weight(
+            path,
+            "fields.keyword_list",
+            raw.fields.keyword_list,
+            field_defaults.keyword_list,
+        )?,
+        headings: weight(path, "fields.headings", raw.fields.headings, field_defaults.headings)?,
+        description: weight(
+            path,
+            "fields.description",
+            raw.fields.description,
+            field_defaults.description,
+        )?,
+        body: weight(path, "fields.body", raw.fields.body, field_defaults.body)?,
+        url: weight(path, "fields.url", raw.fields.url, field_defaults.url)?,
+    };
+
+    let document_mode = match raw.documents.mode.as_deref() {
+        None => defaults.document_mode,
+        Some("demote") => DocumentMode::Demote,
+        Some("exclude") => DocumentMode::Exclude,
+        Some("neutral") => DocumentMode::Neutral,
+        Some(other) => {
+            return Err(invalid(
+                path,
+                "documents.mode",
+                format!("`{other}` is not one of demote, exclude, neutral"),
+            ));
+        }
+    };
+
+    let landing_depth_decay = raw.landing.depth_decay.unwrap_or(defaults.landing_depth_decay);
+    if !(0.0..=1.0).contains(&landing_depth_decay) {
+        return Err(invalid(path, "landing.depth_decay", "must be between 0 and 1"));
+    }
+    let document_factor = raw.documents.factor.unwrap_or(defaults.document_factor);
+    if !document_factor.is_finite() || document_factor <= 0.0 || document_factor > 1.0 {
+        return Err(invalid(path, "documents.factor", "must be above 0 and at most 1"));
+    }
+
+    let mut section_boosts = BTreeMap::new();
+    for (section, value) in raw.sections.boosts {
+        let key = format!("sections.boosts.{section}");
+        section_boosts.insert(section, multiplier(path, &key, Some(value), 1.0)?);
+    }
+
+    Ok(RankingConfig {
+        fields,
+        landing_boost: multiplier(path, "landing.boost", raw.landing.boost, defaults.landing_boost)?,
+        landing_depth_decay,
+        landing_min_child_links: raw
+            .landing
+            .min_child_links
+            .unwrap_or(defaults.landing_min_child_links),
+        landing_include: raw.landing.include.unwrap_or_default(),
+        landing_exclude: raw.landing.exclude.unwrap_or_default(),
+        document_mode,
+        document_factor,
+        document_lift_when_named: raw
+            .documents
+            .lift_when_named
+            .unwrap_or(defaults.document_lift_when_named),
+        section_boosts,
+        phrase_boost: multiplier(path, "phrase.boost", raw.phrase.boost, defaults.phrase_boost)?,
+        phrase_slop: raw.phrase.slop.unwrap_or(defaults.phrase_slop),
+        exact_title_boost: multiplier(
+            path,
+            "title.exact_boost",
+            raw.title.exact_boost,
+            defaults.exact_title_boost,
+        )?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_file_gives_defaults() -> Result<(), ConfigError> {
+        assert_eq!(parse(Path::new("ranking.toml"), "")?, RankingConfig::default());
+        Ok(())
+    }
+
+    #[test]
+    fn bad_mode_names_key_and_choices() {
+        let err = parse(Path::new("ranking.toml"), "[documents]\nmode = \"hide\"\n").unwrap_err();
+        let message = err.to_string();
+        assert!(message.contains("documents.mode"), "{message}");
+        assert!(message.contains("exclude"), "{message}");
+    }
+
+    #[test]
+    fn negative_weight_is_refused() {
+        let err = parse(Path::new("ranking.toml"), "[fields]\ntitle = -1\n").unwrap_err();
+        assert!(err.to_string().contains("fields.title"), "{err}");
+    }
+}

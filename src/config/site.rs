@@ -1,0 +1,318 @@
+//! `site.toml`: where to crawl, how politely, and what page chrome to drop.
+
+use std::path::Path;
+use std::time::Duration;
+
+use serde::Deserialize;
+use url::Url;
+
+use super::{ConfigError, invalid, parse_error};
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSite {
+    #[serde(default)]
+    site: RawSiteSection,
+    #[serde(default)]
+    crawl: RawCrawl,
+    #[serde(default)]
+    extract: RawExtract,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSiteSection {
+    #[serde(default)]
+    start_urls: Vec<String>,
+    #[serde(default)]
+    allowed_hosts: Vec<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCrawl {
+    concurrency: Option<usize>,
+    delay_ms: Option<u64>,
+    max_pages: Option<usize>,
+    max_response_bytes: Option<u64>,
+    request_timeout_secs: Option<u64>,
+    user_agent: Option<String>,
+    drop_query_params: Option<Vec<String>>,
+    respect_robots: Option<bool>,
+    document_timeout_secs: Option<u64>,
+    document_memory_mb: Option<u64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawExtract {
+    drop_selectors: Option<Vec<String>>,
+    main_selectors: Option<Vec<String>>,
+    title_suffix: Option<String>,
+}
+
+/// Validated `site.toml`.
+#[derive(Debug, Clone)]
+pub struct SiteConfig {
+    /// Where a crawl starts when none are given on the command line.
+    pub start_urls: Vec<Url>,
+    /// Extra `host` or `host:port` entries a crawl may visit besides the start URLs' hosts.
+    pub allowed_hosts: Vec<String>,
+    pub crawl: CrawlConfig,
+    pub extract: ExtractConfig,
+}
+
+/// Limits and politeness for the crawler.
+#[derive(Debug, Clone)]
+pub struct CrawlConfig {
+    /// Requests in flight at once, over all hosts.
+    pub concurrency: usize,
+    /// Minimum gap between two requests to one host (robots.txt `Crawl-delay` may raise it).
+    pub delay: Duration,
+    pub max_pages: usize,
+    /// Responses larger than this are cut off and skipped.
+    pub max_response_bytes: u64,
+    pub request_timeout: Duration,
+    pub user_agent: String,
+    /// Query parameters that never change a page's identity. A trailing `*` matches a prefix.
+    pub drop_query_params: Vec<String>,
+    pub respect_robots: bool,
+    /// Wall-clock limit for extracting one document in the isolated worker.
+    pub document_timeout: Duration,
+    /// Address-space limit for the document worker, in MiB.
+    pub document_memory_mb: u64,
+}
+
+/// What to strip from HTML before taking its text.
+#[derive(Debug, Clone)]
+pub struct ExtractConfig {
+    /// CSS selectors of page chrome removed before the main text is taken.
+    pub drop_selectors: Vec<String>,
+    /// CSS selectors tried in order to find the main content.
+    pub main_selectors: Vec<String>,
+    /// A title suffix to remove. `None` means detect one shared by every page.
+    pub title_suffix: Option<String>,
+}
+
+pub const DEFAULT_USER_AGENT: &str = "offer-search/0.1 (site search crawler)";
+
+impl Default for CrawlConfig {
+    fn default() -> Self {
+        CrawlConfig {
+            concurrency: 4,
+            delay: Duration::from_millis(100),
+            max_pages: 5_000,
+            max_response_bytes: 20 * 1024 * 1024,
+            request_timeout: Duration::from_secs(20),
+            user_agent: DEFAULT_USER_AGENT.to_string(),
+            drop_query_params: default_drop_params(),
+            respect_robots: true,
+            document_timeout: Duration::from_secs(20),
+            document_memory_mb: 1024,
+        }
+    }
+}
+
+fn default_drop_params() -> Vec<String> {
+    [
+        "utm_*",
+        "jsessionid",
+        "sessionid",
+        "phpsessid",
+        "sid",
+        "fbclid",
+        "gclid",
+        "msclkid",
+        "_ga",
+    ]
+    .iter()
+    .map(|param| param.to_string())
+    .collect()
+}
+
+impl Default for ExtractConfig {
+    fn default() -> Self {
+        let drop = [
+            "script",
+            "style",
+            "noscript",
+            "template",
+            "svg",
+            "header",
+            "nav",
+            "footer",
+            "aside",
+            "form",
+            "[role=navigation]",
+            "[role=banner]",
+            "[role=contentinfo]",
+            "[role=search]",
+            "[aria-hidden=true]",
+            "[hidden]",
+            ".cookie-banner",
+            "#cookie-banner",
+            ".cookie-notice",
+            "#cookie-notice",
+            ".cookies",
+            "#cookies",
+            "[class*=cookie]",
+            ".skip-link",
+            ".breadcrumbs",
+            ".breadcrumb",
+        ];
+        let main = ["main", "[role=main]", "#main-content", "#content", "article"];
+        ExtractConfig {
+            drop_selectors: drop.iter().map(|s| s.to_string()).collect(),
+            main_selectors: main.iter().map(|s| s.to_string()).collect(),
+            title_suffix: None,
+        }
+    }
+}
+
+impl Default for SiteConfig {
+    fn default() -> Self {
+        SiteConfig {
+            start_urls: Vec::new(),
+            allowed_hosts: Vec::new(),
+            crawl: CrawlConfig::default(),
+            extract: ExtractConfig::default(),
+        }
+    }
+}
+
+pub(super) fn parse(path: &Path, text: &str) -> Result<SiteConfig, ConfigError> {
+    let raw: RawSite = toml::from_str(text).map_err(|err| parse_error(path, err))?;
+    let defaults = SiteConfig::default();
+
+    let mut start_urls = Vec::new();
+    for (position, text) in raw.site.start_urls.iter().enumerate() {
+        let key = format!("site.start_urls[{position}]");
+        let url = Url::parse(text).map_err(|err| invalid(path, &key, format!("`{text}`: {err}")))?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(invalid(path, &key, format!("`{text}`: only http and https")));
+        }
+        start_urls.push(url);
+    }
+
+    let crawl = validate_crawl(path, raw.crawl, defaults.crawl)?;
+    let extract = validate_extract(path, raw.extract, defaults.extract)?;
+
+    Ok(SiteConfig {
+        start_urls,
+        allowed_hosts: raw.site.allowed_hosts,
+        crawl,
+        extract,
+    })
+}
+
+fn validate_crawl(
+    path: &Path,
+    raw: RawCrawl,
+    defaults: CrawlConfig,
+) -> Result<CrawlConfig, ConfigError> {
+    let concurrency = raw.concurrency.unwrap_or(defaults.concurrency);
+    if !(1..=64).contains(&concurrency) {
+        return Err(invalid(path, "crawl.concurrency", "must be between 1 and 64"));
+    }
+    let max_pages = raw.max_pages.unwrap_or(defaults.max_pages);
+    if max_pages == 0 {
+        return Err(invalid(path, "crawl.max_pages", "must be at least 1"));
+    }
+    let max_response_bytes = raw.max_response_bytes.unwrap_or(defaults.max_response_bytes);
+    if max_response_bytes < 1024 {
+        return Err(invalid(path, "crawl.max_response_bytes", "must be at least 1024"));
+    }
+    let timeout_secs = raw
+        .request_timeout_secs
+        .unwrap_or(defaults.request_timeout.as_secs());
+    if timeout_secs == 0 {
+        return Err(invalid(path, "crawl.request_timeout_secs", "must be at least 1"));
+    }
+    let document_timeout_secs = raw
+        .document_timeout_secs
+        .unwrap_or(defaults.document_timeout.as_secs());
+    if document_timeout_secs == 0 {
+        return Err(invalid(path, "crawl.document_timeout_secs", "must be at least 1"));
+    }
+    let document_memory_mb = raw.document_memory_mb.unwrap_or(defaults.document_memory_mb);
+    if document_memory_mb < 64 {
+        return Err(invalid(path, "crawl.document_memory_mb", "must be at least 64"));
+    }
+    let user_agent = raw.user_agent.unwrap_or(defaults.user_agent);
+    if user_agent.trim().is_empty() {
+        return Err(invalid(path, "crawl.user_agent", "must not be empty"));
+    }
+
+    Ok(CrawlConfig {
+        concurrency,
+        delay: raw.delay_ms.map(Duration::from_millis).unwrap_or(defaults.delay),
+        max_pages,
+        max_response_bytes,
+        request_timeout: Duration::from_secs(timeout_secs),
+        user_agent,
+        drop_query_params: raw.drop_query_params.unwrap_or(defaults.drop_query_params),
+        respect_robots: raw.respect_robots.unwrap_or(defaults.respect_robots),
+        document_timeout: Duration::from_secs(document_timeout_secs),
+        document_memory_mb,
+    })
+}
+
+fn validate_extract(
+    path: &Path,
+    raw: RawExtract,
+    defaults: ExtractConfig,
+) -> Result<ExtractConfig, ConfigError> {
+    let drop_selectors = raw.drop_selectors.unwrap_or(defaults.drop_selectors);
+    let main_selectors = raw.main_selectors.unwrap_or(defaults.main_selectors);
+    for (key, list) in [
+        ("extract.drop_selectors", &drop_selectors),
+        ("extract.main_selectors", &main_selectors),
+    ] {
+        for selector in list {
+            if scraper::Selector::parse(selector).is_err() {
+                return Err(invalid(path, key, format!("`{selector}` is not a CSS selector")));
+            }
+        }
+    }
+    let title_suffix = raw.title_suffix.filter(|suffix| !suffix.is_empty());
+    Ok(ExtractConfig {
+        drop_selectors,
+        main_selectors,
+        title_suffix,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_file_gives_defaults() -> Result<(), ConfigError> {
+        let config = parse(Path::new("site.toml"), "")?;
+        assert_eq!(config.crawl.concurrency, 4);
+        assert!(config.start_urls.is_empty());
+        Ok(())
+    }
+
+    #[test]
+    fn unknown_key_is_named() {
+        let err = parse(Path::new("site.toml"), "[crawl]\nconcurency = 3\n").unwrap_err();
+        let message = err.to_string();
+        assert!(message.contains("site.toml"), "{message}");
+        assert!(message.contains("concurency"), "{message}");
+    }
+
+    #[test]
+    fn bad_start_url_names_key() {
+        let err = parse(Path::new("site.toml"), "[site]\nstart_urls = [\"ftp://x\"]\n")
+            .unwrap_err();
+        assert!(err.to_string().contains("site.start_urls[0]"), "{err}");
+    }
+
+    #[test]
+    fn bad_selector_is_refused() {
+        let err = parse(Path::new("site.toml"), "[extract]\ndrop_selectors = [\"((\"]\n")
+            .unwrap_err();
+        assert!(err.to_string().contains("extract.drop_selectors"), "{err}");
+    }
+}

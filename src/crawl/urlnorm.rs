@@ -1,0 +1,1 @@
+//! URL normalisation: one key per page, whatever form a link takes.

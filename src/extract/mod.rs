@@ -1,0 +1,1 @@
+//! Extraction: turn one fetched response into a [`crate::record::PageRecord`].

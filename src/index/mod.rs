@@ -1,0 +1,1 @@
+//! Indexing: site-level facts, the tantivy schema, and building one index generation.

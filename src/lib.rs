@@ -1,0 +1,14 @@
+//! offer-search: site search for a SEND Local Offer website.
+//!
+//! The pipeline, one module per stage: [`crawl`] fetches pages and documents, [`extract`]
+//! turns each response into a [`record::PageRecord`], [`index`] adds site-level facts and
+//! writes a tantivy index generation into the data folder ([`store`]), [`search`] ranks
+//! with the rules in [`config`], and [`api`] serves it over HTTP.
+
+pub mod api;
+pub mod config;
+pub mod crawl;
+pub mod extract;
+pub mod index;
+pub mod record;
+pub mod search;
