@@ -10,6 +10,7 @@ pub mod config;
 pub mod crawl;
 pub mod extract;
 pub mod index;
+pub mod publish;
 pub mod record;
 pub mod search;
 pub mod store;

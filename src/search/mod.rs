@@ -5,6 +5,7 @@
 //! public API's result shape.
 
 mod engine;
+pub mod live;
 pub mod query;
 pub mod scoring;
 pub mod snippet;
@@ -108,6 +109,8 @@ pub enum SearchError {
     Query(#[source] tantivy::TantivyError),
     #[error("index is damaged: {0}")]
     Corrupt(String),
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
     #[error("unknown section `{value}`: allowed are {}", allowed.join(", "))]
     UnknownSection { value: String, allowed: Vec<String> },
 }
