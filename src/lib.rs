@@ -8,6 +8,7 @@
 pub mod api;
 pub mod config;
 pub mod crawl;
+pub mod evaluate;
 pub mod extract;
 pub mod index;
 pub mod publish;

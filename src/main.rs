@@ -12,9 +12,10 @@ use tracing_subscriber::EnvFilter;
 
 use offer_search::api::{AppState, router};
 use offer_search::config::Config;
+use offer_search::evaluate::{self as evaluation, Judgments, QueryScore, Summary};
 use offer_search::record::Kind;
 use offer_search::search::live::LiveIndex;
-use offer_search::search::{MAX_LIMIT, SearchRequest};
+use offer_search::search::{Engine, MAX_LIMIT, SearchRequest};
 use offer_search::store::{DataDir, StoreError};
 
 #[derive(Debug, Parser)]
@@ -70,6 +71,25 @@ enum Command {
         #[arg(long)]
         explain: bool,
     },
+    /// Score the ranking on judged queries (nDCG@10, MRR, P@1, recall@10, `first`).
+    Evaluate {
+        #[command(flatten)]
+        folders: Folders,
+        /// The judgments file (TOML, `[[query]]` tables).
+        #[arg(long)]
+        judgments: PathBuf,
+        /// Query a running API at this base URL instead of the local index.
+        #[arg(long)]
+        url: Option<String>,
+        /// Also run plain BM25 with no rules on the same index, side by side.
+        #[arg(long, conflicts_with = "url")]
+        baseline: bool,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        thresholds: ThresholdArgs,
+    },
     /// Extract one document from stdin (the isolated worker the crawler starts).
     #[command(name = "extract-document", hide = true)]
     ExtractDocument {
@@ -77,6 +97,22 @@ enum Command {
         #[arg(long)]
         kind: String,
     },
+}
+
+/// Overall targets; each overrides the judgments file's `[thresholds]` entry of that name.
+#[derive(Debug, Args, Clone)]
+struct ThresholdArgs {
+    #[arg(long)]
+    ndcg_at_10: Option<f64>,
+    #[arg(long)]
+    mrr: Option<f64>,
+    #[arg(long)]
+    p_at_1: Option<f64>,
+    #[arg(long)]
+    recall_at_10: Option<f64>,
+    /// Share of `first` expectations that must be met.
+    #[arg(long)]
+    first: Option<f64>,
 }
 
 fn main() -> std::process::ExitCode {
@@ -119,6 +155,23 @@ fn run() -> anyhow::Result<()> {
                 explain,
             };
             search(&folders, &options)
+        }
+        Command::Evaluate {
+            folders,
+            judgments,
+            url,
+            baseline,
+            json,
+            thresholds,
+        } => {
+            let options = EvaluateOptions {
+                judgments,
+                url,
+                baseline,
+                json,
+                thresholds,
+            };
+            runtime.block_on(evaluate(&folders, &options))
         }
         Command::ExtractDocument { .. } => Ok(()),
     }
@@ -180,8 +233,8 @@ struct SearchOptions {
     explain: bool,
 }
 
-fn search(folders: &Folders, options: &SearchOptions) -> anyhow::Result<()> {
-    let config = load_config(&folders.config)?;
+/// Opens the current generation, or says which command builds one.
+fn open_engine(folders: &Folders) -> anyhow::Result<Engine> {
     let data = DataDir::new(&folders.data);
     let generation = match data.current() {
         Ok(generation) => generation,
@@ -192,7 +245,12 @@ fn search(folders: &Folders, options: &SearchOptions) -> anyhow::Result<()> {
         ),
         Err(err) => return Err(err.into()),
     };
-    let engine = offer_search::search::Engine::open(&generation)?;
+    Ok(Engine::open(&generation)?)
+}
+
+fn search(folders: &Folders, options: &SearchOptions) -> anyhow::Result<()> {
+    let config = load_config(&folders.config)?;
+    let engine = open_engine(folders)?;
 
     let mut request = SearchRequest::new(options.query.clone());
     request.limit = options.limit.clamp(1, MAX_LIMIT);
@@ -230,4 +288,162 @@ fn search(folders: &Folders, options: &SearchOptions) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+struct EvaluateOptions {
+    judgments: PathBuf,
+    url: Option<String>,
+    baseline: bool,
+    json: bool,
+    thresholds: ThresholdArgs,
+}
+
+async fn evaluate(folders: &Folders, options: &EvaluateOptions) -> anyhow::Result<()> {
+    let judgments = Judgments::load(&options.judgments)?;
+    let mut thresholds = judgments.thresholds.clone();
+    let overrides = &options.thresholds;
+    thresholds.ndcg_at_10 = overrides.ndcg_at_10.or(thresholds.ndcg_at_10);
+    thresholds.mrr = overrides.mrr.or(thresholds.mrr);
+    thresholds.p_at_1 = overrides.p_at_1.or(thresholds.p_at_1);
+    thresholds.recall_at_10 = overrides.recall_at_10.or(thresholds.recall_at_10);
+    thresholds.first = overrides.first.or(thresholds.first);
+
+    let (scores, baseline) = match &options.url {
+        Some(url) => (score_over_api(&judgments, url).await?, None),
+        None => {
+            let config = load_config(&folders.config)?;
+            let engine = open_engine(folders)?;
+            let scores = score_over_engine(&judgments, &engine, &config.ranking)?;
+            let baseline = if options.baseline {
+                let plain = offer_search::config::RankingConfig::plain_bm25();
+                Some(score_over_engine(&judgments, &engine, &plain)?)
+            } else {
+                None
+            };
+            (scores, baseline)
+        }
+    };
+    let summary = evaluation::summarize(&scores);
+    let baseline_summary = baseline.as_deref().map(evaluation::summarize);
+    let missed = evaluation::missed(&summary, &thresholds);
+
+    if options.json {
+        let body = serde_json::json!({
+            "summary": summary,
+            "queries": scores,
+            "baseline": baseline_summary,
+            "thresholds": thresholds,
+            "missed": missed,
+        });
+        println!("{}", serde_json::to_string_pretty(&body)?);
+    } else {
+        print_evaluation(&scores, &summary, baseline_summary.as_ref());
+    }
+    if !missed.is_empty() {
+        anyhow::bail!("thresholds missed: {}", missed.join("; "));
+    }
+    Ok(())
+}
+
+fn score_over_engine(
+    judgments: &Judgments,
+    engine: &Engine,
+    ranking: &offer_search::config::RankingConfig,
+) -> anyhow::Result<Vec<QueryScore>> {
+    let mut scores = Vec::new();
+    for judged in &judgments.queries {
+        let mut request = SearchRequest::new(judged.text.clone());
+        request.limit = evaluation::CUTOFF;
+        let response = engine.search(&request, ranking)?;
+        let ranked: Vec<String> = response.results.into_iter().map(|hit| hit.path).collect();
+        scores.push(evaluation::score_query(judged, &ranked));
+    }
+    Ok(scores)
+}
+
+async fn score_over_api(judgments: &Judgments, base: &str) -> anyhow::Result<Vec<QueryScore>> {
+    let client = reqwest::Client::new();
+    let endpoint = format!("{}/search", base.trim_end_matches('/'));
+    let endpoint_url = url::Url::parse(&endpoint)
+        .with_context(|| format!("`{base}` is not a base URL such as http://127.0.0.1:7700"))?;
+    let mut scores = Vec::new();
+    for judged in &judgments.queries {
+        let mut request_url = endpoint_url.clone();
+        request_url
+            .query_pairs_mut()
+            .append_pair("q", &judged.text)
+            .append_pair("limit", &evaluation::CUTOFF.to_string())
+            .append_pair("group", "false");
+        let response = client
+            .get(request_url)
+            .send()
+            .await
+            .and_then(|response| response.error_for_status())
+            .with_context(|| format!("search for `{}` at `{endpoint}` failed", judged.text))?;
+        let body: serde_json::Value = response
+            .json()
+            .await
+            .with_context(|| format!("search for `{}` gave no JSON", judged.text))?;
+        let ranked: Vec<String> = body["results"]
+            .as_array()
+            .map(|results| {
+                results
+                    .iter()
+                    .filter_map(|result| result["path"].as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default();
+        scores.push(evaluation::score_query(judged, &ranked));
+    }
+    Ok(scores)
+}
+
+fn print_evaluation(scores: &[QueryScore], summary: &Summary, baseline: Option<&Summary>) {
+    // Queries whose `first` expectation fails come first: they are what a reviewer fixes.
+    let mut ordered: Vec<&QueryScore> = scores.iter().collect();
+    ordered.sort_by_key(|score| score.first_met != Some(false));
+    println!(
+        "{:>6} {:>5} {:>4} {:>6}  {:<42} first",
+        "nDCG", "RR", "P@1", "R@10", "query"
+    );
+    for score in ordered {
+        let first = match score.first_met {
+            None => "",
+            Some(true) => "ok",
+            Some(false) => "MISS",
+        };
+        let query: String = score.query.chars().take(42).collect();
+        println!(
+            "{:>6.3} {:>5.2} {:>4.0} {:>6.2}  {query:<42} {first}",
+            score.ndcg_at_10, score.reciprocal_rank, score.p_at_1, score.recall_at_10
+        );
+        if score.first_met == Some(false) {
+            let top = score.top.first().map_or("-", String::as_str);
+            let expected = score.expected_first.as_deref().unwrap_or("-");
+            println!("       expected {expected}\n       got      {top}");
+        }
+    }
+    print_summary("overall", summary);
+    if let Some(baseline) = baseline {
+        print_summary("baseline", baseline);
+        println!(
+            "rules add nDCG@10 {:+.3}, MRR {:+.3}, P@1 {:+.3}",
+            summary.ndcg_at_10 - baseline.ndcg_at_10,
+            summary.mrr - baseline.mrr,
+            summary.p_at_1 - baseline.p_at_1
+        );
+    }
+}
+
+fn print_summary(label: &str, summary: &Summary) {
+    println!(
+        "{label}: queries={} nDCG@10={:.3} MRR={:.3} P@1={:.3} recall@10={:.3} first={}/{}",
+        summary.queries,
+        summary.ndcg_at_10,
+        summary.mrr,
+        summary.p_at_1,
+        summary.recall_at_10,
+        summary.first_met,
+        summary.first_total
+    );
 }

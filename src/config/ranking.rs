@@ -24,6 +24,14 @@ struct RawRanking {
     phrase: RawPhrase,
     #[serde(default)]
     title: RawTitle,
+    #[serde(default)]
+    words: RawWords,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWords {
+    all_words_weight: Option<f32>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -128,6 +136,8 @@ pub struct RankingConfig {
     pub phrase_slop: u32,
     /// Multiplier when the title equals the query (ignoring case, stemming and stop words).
     pub exact_title_boost: f32,
+    /// Extra weight, added to the word scores, for records holding every word of the query.
+    pub all_words_weight: f32,
 }
 
 impl Default for RankingConfig {
@@ -154,6 +164,33 @@ impl Default for RankingConfig {
             phrase_boost: 1.5,
             phrase_slop: 1,
             exact_title_boost: 1.5,
+            all_words_weight: 0.5,
+        }
+    }
+}
+
+impl RankingConfig {
+    /// Plain BM25 over title and body with no rules: the baseline that shows what the rules
+    /// add.
+    pub fn plain_bm25() -> RankingConfig {
+        RankingConfig {
+            fields: FieldWeights {
+                title: 1.0,
+                keywords: 0.0,
+                keyword_list: 0.0,
+                headings: 0.0,
+                description: 0.0,
+                body: 1.0,
+                url: 0.0,
+            },
+            landing_boost: 1.0,
+            document_mode: DocumentMode::Neutral,
+            document_lift_when_named: false,
+            section_boosts: BTreeMap::new(),
+            phrase_boost: 0.0,
+            exact_title_boost: 1.0,
+            all_words_weight: 0.0,
+            ..RankingConfig::default()
         }
     }
 }
@@ -296,6 +333,12 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<RankingConfig, ConfigErro
             "title.exact_boost",
             raw.title.exact_boost,
             defaults.exact_title_boost,
+        )?,
+        all_words_weight: weight(
+            path,
+            "words.all_words_weight",
+            raw.words.all_words_weight,
+            defaults.all_words_weight,
         )?,
     })
 }

@@ -28,9 +28,6 @@ use crate::store::Generation;
 /// Share of a weaker field's score added to the best field's in the per-word disjunction.
 const FIELD_TIE_BREAKER: f32 = 0.2;
 
-/// Weight of the clause that rewards records holding every content word of the query.
-const ALL_WORDS_WEIGHT: f32 = 0.5;
-
 /// Candidates re-scored beyond the requested page, so query-dependent boosts can reorder.
 const EXTRA_CANDIDATES: usize = 100;
 
@@ -229,12 +226,10 @@ impl Engine {
             .iter()
             .map(|clause| (Occur::Should, clause.box_clone()))
             .collect();
-        if clauses.len() >= 2 {
+        if clauses.len() >= 2 && config.all_words_weight > 0.0 {
             let all = BooleanQuery::intersection(clauses.iter().map(|c| c.box_clone()).collect());
-            text.push((
-                Occur::Should,
-                Box::new(BoostQuery::new(Box::new(all), ALL_WORDS_WEIGHT)),
-            ));
+            let weighted = BoostQuery::new(Box::new(all), config.all_words_weight);
+            text.push((Occur::Should, Box::new(weighted)));
         }
         if let Some(phrase) = whole_phrase_query(parsed, &self.fields, config) {
             text.push((Occur::Should, phrase));
