@@ -380,9 +380,11 @@ async fn score_over_api(judgments: &Judgments, base: &str) -> anyhow::Result<Vec
             .await
             .and_then(|response| response.error_for_status())
             .with_context(|| format!("search for `{}` at `{endpoint}` failed", judged.text))?;
-        let body: serde_json::Value = response
-            .json()
+        let bytes = response
+            .bytes()
             .await
+            .with_context(|| format!("search for `{}` gave no body", judged.text))?;
+        let body: serde_json::Value = serde_json::from_slice(&bytes)
             .with_context(|| format!("search for `{}` gave no JSON", judged.text))?;
         let ranked: Vec<String> = body["results"]
             .as_array()
