@@ -71,6 +71,14 @@ enum Command {
         #[arg(long)]
         explain: bool,
     },
+    /// List every page and document in the current index.
+    Pages {
+        #[command(flatten)]
+        folders: Folders,
+        /// Print JSON lines (one record's facts per line) instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
     /// Score the ranking on judged queries (nDCG@10, MRR, P@1, recall@10, `first`).
     Evaluate {
         #[command(flatten)]
@@ -156,6 +164,7 @@ fn run() -> anyhow::Result<()> {
             };
             search(&folders, &options)
         }
+        Command::Pages { folders, json } => pages(&folders, json),
         Command::Evaluate {
             folders,
             judgments,
@@ -285,6 +294,39 @@ fn search(folders: &Folders, options: &SearchOptions) -> anyhow::Result<()> {
             for boost in &explain.boosts {
                 println!("     ×{:.2} {}: {}", boost.factor, boost.rule, boost.detail);
             }
+        }
+    }
+    Ok(())
+}
+
+fn pages(folders: &Folders, json: bool) -> anyhow::Result<()> {
+    let engine = open_engine(folders)?;
+    let mut records = engine.records()?;
+    records.sort_by(|a, b| a.facts.path.cmp(&b.facts.path));
+    for record in &records {
+        let facts = &record.facts;
+        if json {
+            let line = serde_json::json!({
+                "url": record.page.url,
+                "path": facts.path,
+                "kind": record.page.kind,
+                "title": facts.title,
+                "section": facts.section,
+                "landing": facts.landing,
+                "parent_url": facts.parent_url,
+                "last_reviewed": record.page.last_reviewed,
+                "keyword_form": facts.keyword_form,
+                "language": record.page.language,
+            });
+            println!("{line}");
+        } else {
+            let kind = match record.page.kind {
+                Kind::Page if facts.landing => "landing",
+                Kind::Page => "page",
+                Kind::Document => "document",
+            };
+            let section = facts.section.as_deref().unwrap_or("-");
+            println!("{kind:<9} {section:<24} {}  {}", facts.path, facts.title);
         }
     }
     Ok(())

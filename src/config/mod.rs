@@ -118,8 +118,14 @@ mod tests {
         assert_eq!(config.site.crawl.concurrency, defaults.crawl.concurrency);
         assert_eq!(config.site.crawl.delay, defaults.crawl.delay);
         assert_eq!(config.site.crawl.max_pages, defaults.crawl.max_pages);
-        assert_eq!(config.site.crawl.drop_query_params, defaults.crawl.drop_query_params);
-        assert_eq!(config.site.extract.drop_selectors, defaults.extract.drop_selectors);
+        assert_eq!(
+            config.site.crawl.drop_query_params,
+            defaults.crawl.drop_query_params
+        );
+        assert_eq!(
+            config.site.extract.drop_selectors,
+            defaults.extract.drop_selectors
+        );
         Ok(())
     }
 }

@@ -155,6 +155,23 @@ impl Engine {
         Ok(response)
     }
 
+    /// Every record of the generation, in index order. Reads the whole doc store: for
+    /// listings and reports, not for the query path.
+    pub fn records(&self) -> Result<Vec<IndexRecord>, SearchError> {
+        let searcher = self.reader.searcher();
+        let mut records = Vec::new();
+        for (segment_ord, segment) in searcher.segment_readers().iter().enumerate() {
+            for doc in 0..segment.max_doc() {
+                if segment.is_deleted(doc) {
+                    continue;
+                }
+                let address = DocAddress::new(segment_ord as u32, doc);
+                records.push(self.load_record(&searcher, address)?);
+            }
+        }
+        Ok(records)
+    }
+
     fn load_record(
         &self,
         searcher: &tantivy::Searcher,
