@@ -271,7 +271,7 @@ fn search(folders: &Folders, options: &SearchOptions) -> anyhow::Result<()> {
                 .with_context(|| format!("unknown kind `{kind}`: allowed are page, document"))?,
         );
     }
-    let response = engine.search(&request, &config.ranking)?;
+    let response = engine.search(&request, &config)?;
 
     if options.json {
         println!("{}", serde_json::to_string_pretty(&response)?);
@@ -355,10 +355,9 @@ async fn evaluate(folders: &Folders, options: &EvaluateOptions) -> anyhow::Resul
         None => {
             let config = load_config(&folders.config)?;
             let engine = open_engine(folders)?;
-            let scores = score_over_engine(&judgments, &engine, &config.ranking)?;
+            let scores = score_over_engine(&judgments, &engine, &config)?;
             let baseline = if options.baseline {
-                let plain = offer_search::config::RankingConfig::plain_bm25();
-                Some(score_over_engine(&judgments, &engine, &plain)?)
+                Some(score_over_engine(&judgments, &engine, &config.baseline())?)
             } else {
                 None
             };
@@ -390,13 +389,13 @@ async fn evaluate(folders: &Folders, options: &EvaluateOptions) -> anyhow::Resul
 fn score_over_engine(
     judgments: &Judgments,
     engine: &Engine,
-    ranking: &offer_search::config::RankingConfig,
+    rules: &Config,
 ) -> anyhow::Result<Vec<QueryScore>> {
     let mut scores = Vec::new();
     for judged in &judgments.queries {
         let mut request = SearchRequest::new(judged.text.clone());
         request.limit = evaluation::CUTOFF;
-        let response = engine.search(&request, ranking)?;
+        let response = engine.search(&request, rules)?;
         let ranked: Vec<String> = response.results.into_iter().map(|hit| hit.path).collect();
         scores.push(evaluation::score_query(judged, &ranked));
     }

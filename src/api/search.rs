@@ -22,7 +22,7 @@ pub async fn search(
     };
     let config = state.config.load_full();
 
-    let outcome = tokio::task::spawn_blocking(move || engine.search(&request, &config.ranking))
+    let outcome = tokio::task::spawn_blocking(move || engine.search(&request, &config))
         .await
         .map_err(|err| ApiError::Internal(format!("search task failed: {err}")))?;
     Ok(Json(outcome?))

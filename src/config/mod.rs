@@ -6,15 +6,18 @@
 
 mod ranking;
 mod site;
+mod synonyms;
 
 use std::path::{Path, PathBuf};
 
 pub use ranking::{DocumentMode, FieldWeights, RankingConfig};
 pub use site::{CrawlConfig, ExtractConfig, SiteConfig};
+pub use synonyms::{SynonymRule, Synonyms};
 
 /// The file names inside a config folder.
 pub const SITE_FILE: &str = "site.toml";
 pub const RANKING_FILE: &str = "ranking.toml";
+pub const SYNONYMS_FILE: &str = "synonyms.toml";
 
 /// A config file that could not be read or does not validate.
 #[derive(Debug, thiserror::Error)]
@@ -41,6 +44,7 @@ pub struct Config {
     pub dir: PathBuf,
     pub site: SiteConfig,
     pub ranking: RankingConfig,
+    pub synonyms: Synonyms,
 }
 
 impl Config {
@@ -59,10 +63,17 @@ impl Config {
             None => RankingConfig::default(),
         };
 
+        let synonyms_path = dir.join(SYNONYMS_FILE);
+        let synonyms = match read_optional(&synonyms_path)? {
+            Some(text) => synonyms::parse(&synonyms_path, &text)?,
+            None => Synonyms::default(),
+        };
+
         Ok(Config {
             dir: dir.to_path_buf(),
             site,
             ranking,
+            synonyms,
         })
     }
 
@@ -72,6 +83,16 @@ impl Config {
             dir: PathBuf::new(),
             site: SiteConfig::default(),
             ranking: RankingConfig::default(),
+            synonyms: Synonyms::default(),
+        }
+    }
+
+    /// Plain BM25 with no ranking rules and no synonyms, on the same site settings.
+    pub fn baseline(&self) -> Config {
+        Config {
+            ranking: RankingConfig::plain_bm25(),
+            synonyms: Synonyms::none(),
+            ..self.clone()
         }
     }
 }

@@ -16,11 +16,11 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{DocAddress, DocId, Index, IndexReader, Score, SegmentReader, TantivyDocument, Term};
 
-use super::query::{ParsedQuery, QueryItem};
+use super::query::{ParsedQuery, QueryItem, is_stop_term};
 use super::scoring::{Boost, boosts_for, static_factor};
 use super::snippet::{SNIPPET_CHARS, best_passage, opening};
 use super::{Explain, SearchError, SearchHit, SearchRequest, SearchResponse};
-use crate::config::{DocumentMode, RankingConfig};
+use crate::config::{Config, DocumentMode, RankingConfig};
 use crate::index::schema::{Fields, fields_of, register_analyzer, searched_fields};
 use crate::record::{IndexRecord, KeywordForm, Kind};
 use crate::store::Generation;
@@ -83,7 +83,7 @@ impl Engine {
     pub fn search(
         &self,
         request: &SearchRequest,
-        config: &RankingConfig,
+        rules: &Config,
     ) -> Result<SearchResponse, SearchError> {
         let started = Instant::now();
         if let Some(section) = &request.section
@@ -95,7 +95,9 @@ impl Engine {
             });
         }
 
-        let parsed = super::query::parse(&request.query);
+        let mut parsed = super::query::parse(&request.query);
+        super::query::expand(&mut parsed, &rules.synonyms);
+        let config = &rules.ranking;
         let mut response = SearchResponse {
             query: parsed.text.clone(),
             total: 0,
@@ -107,7 +109,7 @@ impl Engine {
             return Ok(response);
         }
 
-        let query = self.build_query(&parsed, request, config);
+        let query = self.build_query(&parsed, request, config, rules.synonyms.weight);
         let searcher = self.reader.searcher();
         let wanted = request.offset + request.limit;
         let candidates = wanted + EXTRA_CANDIDATES;
@@ -231,12 +233,13 @@ impl Engine {
         parsed: &ParsedQuery,
         request: &SearchRequest,
         config: &RankingConfig,
+        synonym_weight: f32,
     ) -> Box<dyn Query> {
         let weights = field_weights(&self.fields, config);
         let clauses: Vec<Box<dyn Query>> = parsed
             .content_items()
             .into_iter()
-            .map(|item| item_query(item, &weights))
+            .map(|item| item_query(item, &weights, synonym_weight))
             .collect();
 
         let mut text: Vec<(Occur, Box<dyn Query>)> = clauses
@@ -300,29 +303,81 @@ fn field_weights(fields: &Fields, config: &RankingConfig) -> Vec<(Field, f32)> {
         .collect()
 }
 
-/// One word or phrase, matched in any field: the best field counts, others a little.
-fn item_query(item: &QueryItem, weights: &[(Field, f32)]) -> Box<dyn Query> {
-    let per_field: Vec<Box<dyn Query>> = weights
+/// Words allowed between the words of a synonym phrase matched as words.
+const SPAN_SLOP: u32 = 2;
+
+/// One query item, matched in any field, or any of its synonyms in its place.
+fn item_query(item: &QueryItem, weights: &[(Field, f32)], synonym_weight: f32) -> Box<dyn Query> {
+    let typed = words_query(&item.terms, item.is_phrase(), weights);
+    if item.alternatives.is_empty() {
+        return typed;
+    }
+    let typed_len = content_len(&item.terms);
+    let mut options = vec![typed];
+    for alternative in &item.alternatives {
+        // A longer phrase sums more word scores; scale it to the typed words' length so
+        // that spelling an acronym out does not outrank the acronym itself.
+        let scale = typed_len as f32 / content_len(&alternative.terms) as f32;
+        let query = words_query(&alternative.terms, false, weights);
+        options.push(Box::new(BoostQuery::new(query, synonym_weight * scale)));
+    }
+    Box::new(DisjunctionMaxQuery::new(options))
+}
+
+fn content_len(terms: &[String]) -> usize {
+    terms
+        .iter()
+        .filter(|term| !is_stop_term(term))
+        .count()
+        .max(1)
+}
+
+/// Terms matched in any field: a single term; a strict phrase; or, for several words that
+/// are not a strict phrase, every topic word present with nearness rewarded.
+fn words_query(terms: &[String], strict_phrase: bool, weights: &[(Field, f32)]) -> Box<dyn Query> {
+    if terms.len() == 1 {
+        let per_field = weights
+            .iter()
+            .map(|(field, weight)| {
+                let term = Term::from_field_text(*field, &terms[0]);
+                let query = TermQuery::new(term, IndexRecordOption::WithFreqs);
+                Box::new(BoostQuery::new(Box::new(query), *weight)) as Box<dyn Query>
+            })
+            .collect();
+        return Box::new(DisjunctionMaxQuery::with_tie_breaker(
+            per_field,
+            FIELD_TIE_BREAKER,
+        ));
+    }
+    let slop = if strict_phrase { 0 } else { SPAN_SLOP };
+    let phrase_per_field: Vec<Box<dyn Query>> = weights
         .iter()
         .map(|(field, weight)| {
-            let query: Box<dyn Query> = if item.is_phrase() {
-                let terms = item
-                    .terms
-                    .iter()
-                    .map(|term| Term::from_field_text(*field, term))
-                    .collect();
-                Box::new(PhraseQuery::new(terms))
-            } else {
-                let term = Term::from_field_text(*field, &item.terms[0]);
-                Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs))
-            };
-            Box::new(BoostQuery::new(query, *weight)) as Box<dyn Query>
+            let positioned = terms
+                .iter()
+                .enumerate()
+                .map(|(position, term)| (position, Term::from_field_text(*field, term)))
+                .collect();
+            let phrase = PhraseQuery::new_with_offset_and_slop(positioned, slop);
+            Box::new(BoostQuery::new(Box::new(phrase), *weight)) as Box<dyn Query>
         })
         .collect();
-    Box::new(DisjunctionMaxQuery::with_tie_breaker(
-        per_field,
-        FIELD_TIE_BREAKER,
-    ))
+    let phrase = DisjunctionMaxQuery::with_tie_breaker(phrase_per_field, FIELD_TIE_BREAKER);
+    if strict_phrase {
+        return Box::new(phrase);
+    }
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = terms
+        .iter()
+        .filter(|term| !is_stop_term(term))
+        .map(|term| {
+            (
+                Occur::Must,
+                words_query(std::slice::from_ref(term), false, weights),
+            )
+        })
+        .collect();
+    clauses.push((Occur::Should, Box::new(phrase)));
+    Box::new(BooleanQuery::new(clauses))
 }
 
 /// The whole query as one phrase (stop words included), when it has two or more terms.
@@ -447,7 +502,7 @@ fn to_hit(
         size_bytes: is_document.then_some(page.size_bytes),
         last_reviewed: page.last_reviewed.map(|date| date.to_string()),
         language: page.language.clone(),
-        explain: request.explain.then(|| Explain { text_score, boosts }),
+        explain: request.explain.then_some(Explain { text_score, boosts }),
     }
 }
 
@@ -525,7 +580,7 @@ mod tests {
         let (_temp, engine) = engine_for(sample());
         let response = engine.search(
             &SearchRequest::new("Inclusion funding"),
-            &RankingConfig::default(),
+            &Config::defaults(),
         )?;
         let paths: Vec<&str> = response
             .results
@@ -553,7 +608,7 @@ mod tests {
         let (_temp, engine) = engine_for(sample());
         let mut request = SearchRequest::new("inclusion funding application form");
         request.explain = true;
-        let response = engine.search(&request, &RankingConfig::default())?;
+        let response = engine.search(&request, &Config::defaults())?;
         assert_eq!(response.results[0].path, "/docs/form.pdf");
         let explain = response.results[0]
             .explain
@@ -567,7 +622,7 @@ mod tests {
     #[test]
     fn filters_and_odd_queries() -> Result<(), SearchError> {
         let (_temp, engine) = engine_for(sample());
-        let config = RankingConfig::default();
+        let config = Config::defaults();
         let mut request = SearchRequest::new("inclusion");
         request.kind = Some(Kind::Document);
         let response = engine.search(&request, &config)?;
@@ -589,10 +644,8 @@ mod tests {
     #[test]
     fn exclude_mode_drops_documents() -> Result<(), SearchError> {
         let (_temp, engine) = engine_for(sample());
-        let config = RankingConfig {
-            document_mode: DocumentMode::Exclude,
-            ..RankingConfig::default()
-        };
+        let mut config = Config::defaults();
+        config.ranking.document_mode = DocumentMode::Exclude;
         let response = engine.search(&SearchRequest::new("inclusion funding"), &config)?;
         assert!(response.results.iter().all(|hit| hit.kind == Kind::Page));
         assert_eq!(response.total, 1);

@@ -8,6 +8,7 @@
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
+use crate::config::{SynonymRule, Synonyms};
 use crate::index::schema::analyze;
 
 /// Characters of query text considered; the rest is ignored.
@@ -30,23 +31,54 @@ const STOP_WORDS: &[&str] = &[
 static STOP_TERMS: LazyLock<HashSet<String>> =
     LazyLock::new(|| STOP_WORDS.iter().flat_map(|word| analyze(word)).collect());
 
-/// One unit of a query: a single term, or terms that must appear together in order.
+/// One unit of a query: a single term, terms that must appear together in order, or a run
+/// of words that a synonym rule recognised as one concept.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueryItem {
     /// Analysed (lower-cased, stemmed) terms.
     pub terms: Vec<String>,
+    /// The text as typed.
+    pub raw: String,
     /// Written in quotes by the user (as opposed to a hyphenated word like `post-16`).
     pub quoted: bool,
+    /// Several typed words merged because a synonym rule names them together. They match
+    /// as words (all present, nearness rewarded), not as a strict phrase.
+    pub span: bool,
+    /// Other phrases that mean the same, from synonym rules.
+    pub alternatives: Vec<Alternative>,
+}
+
+/// A phrase searched in place of a query item because a synonym rule says it means the same.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Alternative {
+    pub terms: Vec<String>,
+    /// The phrase as written in the rule.
+    pub text: String,
+    /// The rule, for explain: `acronym EHCP`, `one_way[0] respite`.
+    pub source: String,
 }
 
 impl QueryItem {
+    fn new(terms: Vec<String>, raw: &str, quoted: bool) -> QueryItem {
+        QueryItem {
+            terms,
+            raw: raw.to_string(),
+            quoted,
+            span: false,
+            alternatives: Vec::new(),
+        }
+    }
+
+    /// Terms that must appear in order (a hyphenated word or a quoted phrase).
     pub fn is_phrase(&self) -> bool {
-        self.terms.len() > 1
+        self.terms.len() > 1 && !self.span
     }
 
     /// Whether this is a lone function word such as `the` or `how`.
     pub fn is_stop_word(&self) -> bool {
-        !self.quoted && self.terms.len() == 1 && is_stop_term(&self.terms[0])
+        !self.quoted
+            && self.alternatives.is_empty()
+            && self.terms.iter().all(|term| is_stop_term(term))
     }
 }
 
@@ -83,13 +115,33 @@ impl ParsedQuery {
             .collect()
     }
 
-    /// The distinct terms of the content items.
+    /// The distinct topic terms of the query: the content items' terms without small words
+    /// (unless the query has nothing else).
     pub fn content_terms(&self) -> Vec<&str> {
         let mut terms: Vec<&str> = Vec::new();
         for item in self.content_items() {
             for term in &item.terms {
-                if !terms.contains(&term.as_str()) {
+                if !is_stop_term(term) && !terms.contains(&term.as_str()) {
                     terms.push(term);
+                }
+            }
+        }
+        if terms.is_empty() {
+            return self.all_terms();
+        }
+        terms
+    }
+
+    /// Topic terms of the query and of every synonym it was widened with: what a snippet
+    /// marks.
+    pub fn marked_terms(&self) -> Vec<&str> {
+        let mut terms = self.content_terms();
+        for item in self.content_items() {
+            for alternative in &item.alternatives {
+                for term in &alternative.terms {
+                    if !is_stop_term(term) && !terms.contains(&term.as_str()) {
+                        terms.push(term);
+                    }
                 }
             }
         }
@@ -123,11 +175,11 @@ pub fn parse(text: &str) -> ParsedQuery {
     let mut items = Vec::new();
     for (chunk, quoted) in split_quotes(&trimmed) {
         if quoted {
-            push_item(&mut items, analyze(chunk), true);
+            push_item(&mut items, analyze(chunk), chunk, true);
             continue;
         }
         for word in chunk.split_whitespace() {
-            push_item(&mut items, analyze(word), false);
+            push_item(&mut items, analyze(word), word, false);
         }
     }
     items.truncate(MAX_ITEMS);
@@ -137,15 +189,145 @@ pub fn parse(text: &str) -> ParsedQuery {
     }
 }
 
-fn push_item(items: &mut Vec<QueryItem>, mut terms: Vec<String>, quoted: bool) {
+fn push_item(items: &mut Vec<QueryItem>, mut terms: Vec<String>, raw: &str, quoted: bool) {
     if terms.is_empty() {
         return;
     }
     terms.truncate(MAX_PHRASE_TERMS);
-    let item = QueryItem { terms, quoted };
-    if !items.contains(&item) {
-        items.push(item);
+    let duplicate = items
+        .iter()
+        .any(|item| item.terms == terms && item.quoted == quoted);
+    if !duplicate {
+        items.push(QueryItem::new(terms, raw, quoted));
     }
+}
+
+/// Widens a parsed query with synonym rules. Where a rule's trigger matches a run of typed
+/// words (as analysed terms, on word boundaries), the run becomes one item carrying the
+/// rule's alternatives. Longer matches win; quoted phrases are left as typed.
+pub fn expand(query: &mut ParsedQuery, synonyms: &Synonyms) {
+    if synonyms.rules.is_empty() {
+        return;
+    }
+    let mut expanded: Vec<QueryItem> = Vec::with_capacity(query.items.len());
+    let mut position = 0;
+    while position < query.items.len() {
+        match longest_match(&query.items, position, synonyms) {
+            Some((end, rules)) => {
+                expanded.push(merge(&query.items[position..end], &rules));
+                position = end;
+            }
+            None => {
+                expanded.push(query.items[position].clone());
+                position += 1;
+            }
+        }
+    }
+    query.items = expanded;
+}
+
+/// The end of the longest run of items from `start` that some rule's trigger matches, with
+/// every rule that matches exactly that run.
+fn longest_match<'a>(
+    items: &[QueryItem],
+    start: usize,
+    synonyms: &'a Synonyms,
+) -> Option<(usize, Vec<&'a SynonymRule>)> {
+    let mut best: Option<(usize, Vec<&SynonymRule>)> = None;
+    for rule in &synonyms.rules {
+        let Some(end) = match_at(items, start, rule) else {
+            continue;
+        };
+        match &mut best {
+            Some((best_end, rules)) if *best_end == end => rules.push(rule),
+            Some((best_end, _)) if *best_end > end => {}
+            _ => best = Some((end, vec![rule])),
+        }
+    }
+    best
+}
+
+/// Matches a rule's trigger against the items from `start`, comparing content words only,
+/// so "education, health & care plan" meets "education health and care plan". Returns the
+/// end of the run.
+fn match_at(items: &[QueryItem], start: usize, rule: &SynonymRule) -> Option<usize> {
+    let wanted: Vec<&String> = rule.trigger.iter().filter(|t| !is_stop_term(t)).collect();
+    let wanted: Vec<&String> = if wanted.is_empty() {
+        rule.trigger.iter().collect()
+    } else {
+        wanted
+    };
+    let mut matched = 0;
+    let mut end = start;
+    while matched < wanted.len() {
+        let item = items.get(end)?;
+        if item.quoted {
+            return None;
+        }
+        let content: Vec<&String> = item.terms.iter().filter(|t| !is_stop_term(t)).collect();
+        if content.is_empty() && matched > 0 {
+            // A small word inside the run ("and", "of") is part of it.
+            end += 1;
+            continue;
+        }
+        let content = if content.is_empty() {
+            item.terms.iter().collect()
+        } else {
+            content
+        };
+        if !wanted[matched..].starts_with(&content) {
+            return None;
+        }
+        matched += content.len();
+        end += 1;
+    }
+    if let Some(acronym) = &rule.exact_text {
+        let typed: Vec<&str> = items[start..end]
+            .iter()
+            .map(|item| item.raw.as_str())
+            .collect();
+        if !written_as_acronym(&typed.join(" "), acronym) {
+            return None;
+        }
+    }
+    Some(end)
+}
+
+/// Whether typed text is the acronym as the rule writes it (`CoP`) or in capitals (`COP`),
+/// as opposed to an everyday word (`cop`).
+fn written_as_acronym(typed: &str, acronym: &str) -> bool {
+    let letters = |text: &str| -> String { text.chars().filter(|c| c.is_alphanumeric()).collect() };
+    let typed_letters = letters(typed);
+    if typed_letters == letters(acronym) {
+        return true;
+    }
+    let all_capitals = typed_letters.chars().all(|c| !c.is_lowercase());
+    all_capitals && typed_letters.to_uppercase() == letters(acronym).to_uppercase()
+}
+
+fn merge(run: &[QueryItem], rules: &[&SynonymRule]) -> QueryItem {
+    let mut item = if run.len() == 1 {
+        run[0].clone()
+    } else {
+        let terms: Vec<String> = run.iter().flat_map(|item| item.terms.clone()).collect();
+        let raw: Vec<&str> = run.iter().map(|item| item.raw.as_str()).collect();
+        let mut merged = QueryItem::new(terms, &raw.join(" "), false);
+        merged.span = true;
+        merged
+    };
+    for rule in rules {
+        for (terms, text) in &rule.alternatives {
+            let known = item.alternatives.iter().any(|alt| alt.terms == *terms);
+            if *terms != item.terms && !known {
+                item.alternatives.push(Alternative {
+                    terms: terms.clone(),
+                    text: text.clone(),
+                    source: rule.source.clone(),
+                });
+            }
+        }
+    }
+    item
 }
 
 /// Splits text into (chunk, quoted) pieces. An unclosed quote is not a phrase: its words
@@ -222,6 +404,51 @@ mod tests {
         assert_eq!(query.items.len(), 1);
         assert!(parse("   ").is_empty());
         assert!(parse("?!").is_empty());
+    }
+
+    fn synonyms(text: &str) -> Synonyms {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(dir.path().join("synonyms.toml"), text).expect("write");
+        crate::config::Config::load(dir.path())
+            .expect("valid synonyms")
+            .synonyms
+    }
+
+    #[test]
+    fn acronym_and_expansion_find_each_other() {
+        let rules = synonyms(
+            "[[acronym]]\nacronym = \"EHCP\"\nmeans = [\"education, health and care plan\"]\n",
+        );
+        let mut short = parse("ehcp review");
+        expand(&mut short, &rules);
+        assert_eq!(
+            short.items[0].alternatives[0].terms,
+            analyze("education health and care plan")
+        );
+        assert_eq!(short.items[1].alternatives.len(), 0);
+
+        let mut long = parse("my Education Health & Care Plan");
+        expand(&mut long, &rules);
+        assert_eq!(long.items.len(), 2);
+        assert!(long.items[1].span);
+        assert_eq!(long.items[1].alternatives[0].terms, vec!["ehcp"]);
+        assert_eq!(long.content_items().len(), 1);
+    }
+
+    #[test]
+    fn case_sensitive_acronym_needs_capitals() {
+        let rules = synonyms(
+            "[[acronym]]\nacronym = \"ADD\"\nmeans = [\"attention deficit disorder\"]\nmatch_case = true\n",
+        );
+        let mut lower = parse("add a child");
+        expand(&mut lower, &rules);
+        assert!(lower.items[0].alternatives.is_empty());
+        let mut upper = parse("ADD assessment");
+        expand(&mut upper, &rules);
+        assert_eq!(upper.items[0].alternatives.len(), 1);
+        assert!(written_as_acronym("COP", "CoP"));
+        assert!(written_as_acronym("CoP", "CoP"));
+        assert!(!written_as_acronym("cop", "CoP"));
     }
 
     #[test]

@@ -92,17 +92,14 @@ pub fn landing_level(config: &RankingConfig, record: &IndexRecord) -> (u64, Opti
     if record.facts.landing {
         return (level, None);
     }
-    if let Some(pattern) = config
+    let included = config
         .landing_include
         .iter()
-        .find(|p| path_matches(p, path))
+        .find(|pattern| path_matches(pattern, path));
+    if let Some(pattern) = included
+        && record.page.kind == Kind::Page
     {
-        if record.page.kind == Kind::Page {
-            return (
-                level,
-                Some(format!("included by landing pattern `{pattern}`")),
-            );
-        }
+        return (level, Some(format!("included by landing pattern `{pattern}`")));
     }
     (0, None)
 }
