@@ -4,12 +4,14 @@
 //! misspelt key is never silently ignored), then validated into the typed config the rest of
 //! the program uses. Every error names the file, the key and the reason.
 
+mod best_bets;
 mod ranking;
 mod site;
 mod synonyms;
 
 use std::path::{Path, PathBuf};
 
+pub use best_bets::{BestBet, BestBets, Pin, Trigger, trigger_terms};
 pub use ranking::{DocumentMode, FieldWeights, RankingConfig};
 pub use site::{CrawlConfig, ExtractConfig, SiteConfig};
 pub use synonyms::{SynonymRule, Synonyms};
@@ -18,6 +20,7 @@ pub use synonyms::{SynonymRule, Synonyms};
 pub const SITE_FILE: &str = "site.toml";
 pub const RANKING_FILE: &str = "ranking.toml";
 pub const SYNONYMS_FILE: &str = "synonyms.toml";
+pub const BEST_BETS_FILE: &str = "best-bets.toml";
 
 /// A config file that could not be read or does not validate.
 #[derive(Debug, thiserror::Error)]
@@ -45,6 +48,7 @@ pub struct Config {
     pub site: SiteConfig,
     pub ranking: RankingConfig,
     pub synonyms: Synonyms,
+    pub best_bets: BestBets,
 }
 
 impl Config {
@@ -69,11 +73,18 @@ impl Config {
             None => Synonyms::default(),
         };
 
+        let best_bets_path = dir.join(BEST_BETS_FILE);
+        let best_bets = match read_optional(&best_bets_path)? {
+            Some(text) => best_bets::parse(&best_bets_path, &text)?,
+            None => BestBets::default(),
+        };
+
         Ok(Config {
             dir: dir.to_path_buf(),
             site,
             ranking,
             synonyms,
+            best_bets,
         })
     }
 
@@ -84,6 +95,7 @@ impl Config {
             site: SiteConfig::default(),
             ranking: RankingConfig::default(),
             synonyms: Synonyms::default(),
+            best_bets: BestBets::default(),
         }
     }
 
@@ -92,6 +104,7 @@ impl Config {
         Config {
             ranking: RankingConfig::plain_bm25(),
             synonyms: Synonyms::none(),
+            best_bets: BestBets::default(),
             ..self.clone()
         }
     }

@@ -99,7 +99,10 @@ pub fn landing_level(config: &RankingConfig, record: &IndexRecord) -> (u64, Opti
     if let Some(pattern) = included
         && record.page.kind == Kind::Page
     {
-        return (level, Some(format!("included by landing pattern `{pattern}`")));
+        return (
+            level,
+            Some(format!("included by landing pattern `{pattern}`")),
+        );
     }
     (0, None)
 }
