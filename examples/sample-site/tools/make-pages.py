@@ -843,7 +843,7 @@ page(
     body="""
 <p>Riverford SENDIASS (special educational needs and disabilities information, advice and
 support service) helps parents and carers of children with SEND, and young people with SEND
-aged 16 to 25 in their own right. The service is funded by the council and health, but runs
+aged 16–25 in their own right. The service is funded by the council and health, but runs
 at arm’s length: its advisers are on your side of the table, not the council’s.</p>
 
 <h2>What we can help with</h2>
@@ -984,7 +984,7 @@ page(
     in_sitemap=False,
     body="""
 <p>This page collects what schools, early years settings and colleges, and health and social
-care staff most often ask the SEND teams for.</p>
+care staff working in the 0-25 SEND system most often ask the SEND teams for.</p>
 
 <h2>Schools and settings</h2>
 <ul>
