@@ -425,6 +425,8 @@ async fn documents_carry_titles_and_their_text() -> TestResult {
         policy_bytes,
         b"/Title (Post-16 transport policy statement 2026 to 2027)"
     ));
+    let policy_text = pdf_extract::extract_text_from_mem(&policy.body)?;
+    assert!(policy_text.contains("£660 a year"), "{policy_text}");
 
     for (path, title) in [
         (

@@ -13,7 +13,7 @@ then run make-pages.py, whose "Related documents" links show each file's size.
 The output is deterministic: fixed creation dates in the metadata and fixed
 timestamps inside the DOCX zip files, so re-running it without edits changes no
 bytes. The PDFs use the core Helvetica font, which covers Latin-1 only, so their
-text uses straight quotes and plain hyphens.
+text uses straight quotes and plain hyphens (the pound sign is in Latin-1).
 """
 
 import io
@@ -50,7 +50,7 @@ INCLUSION_FUNDING_FORM = [
     ("field", "School or setting"),
     ("field", "Year group"),
     ("field", "Does the child have an EHC plan? (Inclusion funding is not for children "
-              "who already have an EHC plan.)"),
+              "who already have an EHC plan)"),
     ("h2", "Part B: why the school is asking for inclusion funding"),
     ("p", "Describe the child's needs and the support already in place through SEN support. "
           "Inclusion funding is for needs that cost more than the school can meet from its "
@@ -67,7 +67,7 @@ INCLUSION_FUNDING_FORM = [
           "you will review them. Inclusion funding is usually agreed for up to two terms at "
           "a time. The inclusion funding panel may agree a lower amount than the amount "
           "asked for."),
-    ("field", "Amount of inclusion funding requested per term (GBP)"),
+    ("field", "Amount of inclusion funding requested per term (£)"),
     ("field", "What the inclusion funding will pay for"),
     ("field", "Expected outcomes and review date"),
     ("h2", "Part D: parent or carer consent"),
@@ -115,8 +115,8 @@ POST16_TRANSPORT_POLICY = [
            "arrangements."),
     ("li", "A shared minibus or taxi, only where none of the above would work."),
     ("h2", "4. Contributions from families"),
-    ("p", "Families of students aged 16 to 18 are asked to pay a contribution of GBP 660 a "
-          "year (GBP 330 for families on a low income) towards post-16 transport. The "
+    ("p", "Families of students aged 16 to 18 are asked to pay a contribution of £660 a "
+          "year (£330 for families on a low income) towards post-16 transport. The "
           "contribution can be paid in ten monthly instalments. Learners aged 19 to 25 "
           "with an EHC plan pay no contribution."),
     ("h2", "5. How and when to apply"),
@@ -185,7 +185,7 @@ SHORT_BREAKS_GUIDE = [
           "adult social care."),
     ("h2", "How much do they cost?"),
     ("p", "Many open-access activities are free or cost a few pounds a session. Targeted "
-          "breaks are funded by the council for eligible families, up to GBP 1,500 a year. "
+          "breaks are funded by the council for eligible families, up to £1,500 a year. "
           "Some families choose to take this as a direct payment."),
     ("h2", "How to ask for a short break"),
     ("p", "Ring the Short Breaks Team on 01632 960 734, or fill in the short breaks "
