@@ -52,7 +52,8 @@ const FILES_WITH_BASE_URL: [&str; 2] = ["robots.txt", "sitemap.xml"];
 /// `Last-Modified` of files that show no "Last reviewed" date (documents, robots.txt,
 /// sitemap.xml, the stylesheet): the day the sample site was published. A file's own
 /// modification time is not used because a fresh checkout changes it.
-const SITE_PUBLISHED: NaiveDate = NaiveDate::from_ymd_opt(2026, 12, 1).expect("a valid date");
+const SITE_PUBLISHED: NaiveDate =
+    NaiveDate::from_ymd_opt(2026, 12, 1).expect("1 December 2026 is a calendar date");
 
 const LAST_REVIEWED_PREFIX: &str = "Last reviewed: ";
 const HTTP_DATE_FORMAT: &str = "%a, %d %b %Y %H:%M:%S GMT";
