@@ -1,20 +1,103 @@
 //! The `offer-search` command line: `demo`, `crawl`, `serve`, `search`.
 //!
 //! Run `cargo run --release -- demo` for the bundled sample site, or `--help` for the rest.
+//! Every command takes `--data` (default `./data`) and `--config` (default `./index-config`).
 
-use std::path::PathBuf;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
 
-use clap::{Parser, Subcommand};
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+use tracing_subscriber::EnvFilter;
+
+use offer_search::api::{AppState, router};
+use offer_search::config::Config;
+use offer_search::evaluate::{self as evaluation, Judgments, QueryScore, Summary};
+use offer_search::record::Kind;
+use offer_search::search::live::LiveIndex;
+use offer_search::search::{Engine, MAX_LIMIT, SearchRequest};
+use offer_search::store::{DataDir, StoreError};
 
 #[derive(Debug, Parser)]
-#[command(name = "offer-search", version, about = "Site search for a SEND Local Offer website")]
+#[command(
+    name = "offer-search",
+    version,
+    about = "Site search for a SEND Local Offer website"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
 }
 
+#[derive(Debug, Args, Clone)]
+struct Folders {
+    /// Data folder holding the index generations.
+    #[arg(long, default_value = "./data", global = true)]
+    data: PathBuf,
+    /// Config folder (site.toml, ranking.toml).
+    #[arg(long, default_value = "./index-config", global = true)]
+    config: PathBuf,
+}
+
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Serve the HTTP API over the current index generation.
+    Serve {
+        #[command(flatten)]
+        folders: Folders,
+        /// Address to listen on; a port of 0 picks a free one.
+        #[arg(long, default_value = "127.0.0.1:7700")]
+        addr: SocketAddr,
+    },
+    /// Search the current index from the terminal, with the same ranking as the API.
+    Search {
+        #[command(flatten)]
+        folders: Folders,
+        /// What to search for.
+        query: String,
+        /// Print the API's JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// Number of results.
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        /// Only `page` or `document` results.
+        #[arg(long)]
+        kind: Option<String>,
+        /// Only results in this section.
+        #[arg(long)]
+        section: Option<String>,
+        /// Show why each result is where it is.
+        #[arg(long)]
+        explain: bool,
+    },
+    /// List every page and document in the current index.
+    Pages {
+        #[command(flatten)]
+        folders: Folders,
+        /// Print JSON lines (one record's facts per line) instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Score the ranking on judged queries (nDCG@10, MRR, P@1, recall@10, `first`).
+    Evaluate {
+        #[command(flatten)]
+        folders: Folders,
+        /// The judgments file (TOML, `[[query]]` tables).
+        #[arg(long)]
+        judgments: PathBuf,
+        /// Query a running API at this base URL instead of the local index.
+        #[arg(long)]
+        url: Option<String>,
+        /// Also run plain BM25 with no rules on the same index, side by side.
+        #[arg(long, conflicts_with = "url")]
+        baseline: bool,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        thresholds: ThresholdArgs,
+    },
     /// Extract one document from stdin (the isolated worker the crawler starts).
     #[command(name = "extract-document", hide = true)]
     ExtractDocument {
@@ -22,23 +105,389 @@ enum Command {
         #[arg(long)]
         kind: String,
     },
-    /// Placeholder until the other commands land.
-    Version {
-        #[arg(long, default_value = "./data")]
-        data: PathBuf,
-    },
 }
 
-fn main() -> anyhow::Result<()> {
-    let cli = Cli::parse();
-    match cli.command {
-        Command::ExtractDocument { kind } => {
-            let code = offer_search::extract::document::worker_main(&kind);
-            std::process::exit(code);
-        }
-        Command::Version { data } => {
-            println!("offer-search {} (data {})", env!("CARGO_PKG_VERSION"), data.display());
-            Ok(())
+/// Overall targets; each overrides the judgments file's `[thresholds]` entry of that name.
+#[derive(Debug, Args, Clone)]
+struct ThresholdArgs {
+    #[arg(long)]
+    ndcg_at_10: Option<f64>,
+    #[arg(long)]
+    mrr: Option<f64>,
+    #[arg(long)]
+    p_at_1: Option<f64>,
+    #[arg(long)]
+    recall_at_10: Option<f64>,
+    /// Share of `first` expectations that must be met.
+    #[arg(long)]
+    first: Option<f64>,
+}
+
+fn main() -> std::process::ExitCode {
+    match run() {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(err) => {
+            // One line, whole cause chain: what failed, on which input, and why.
+            eprintln!("error: {err:#}");
+            std::process::ExitCode::FAILURE
         }
     }
+}
+
+fn run() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    if let Command::ExtractDocument { kind } = &cli.command {
+        let code = offer_search::extract::document::worker_main(kind);
+        std::process::exit(code);
+    }
+    init_tracing();
+
+    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    match cli.command {
+        Command::Serve { folders, addr } => runtime.block_on(serve(&folders, addr)),
+        Command::Search {
+            folders,
+            query,
+            json,
+            limit,
+            kind,
+            section,
+            explain,
+        } => {
+            let options = SearchOptions {
+                query,
+                json,
+                limit,
+                kind,
+                section,
+                explain,
+            };
+            search(&folders, &options)
+        }
+        Command::Pages { folders, json } => pages(&folders, json),
+        Command::Evaluate {
+            folders,
+            judgments,
+            url,
+            baseline,
+            json,
+            thresholds,
+        } => {
+            let options = EvaluateOptions {
+                judgments,
+                url,
+                baseline,
+                json,
+                thresholds,
+            };
+            runtime.block_on(evaluate(&folders, &options))
+        }
+        Command::ExtractDocument { .. } => Ok(()),
+    }
+}
+
+fn init_tracing() {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}
+
+fn load_config(dir: &Path) -> anyhow::Result<Config> {
+    Config::load(dir).with_context(|| format!("cannot load config folder `{}`", dir.display()))
+}
+
+async fn serve(folders: &Folders, addr: SocketAddr) -> anyhow::Result<()> {
+    let config = load_config(&folders.config)?;
+    let data = DataDir::new(&folders.data);
+    let index = LiveIndex::open(data).context("cannot open the current index generation")?;
+    if index.engine().is_none() {
+        tracing::warn!(
+            data = %folders.data.display(),
+            "no index yet: /search answers 503 until `offer-search crawl` publishes one"
+        );
+    }
+    tokio::spawn(index.clone().watch());
+
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on `{addr}`"))?;
+    let bound = listener
+        .local_addr()
+        .context("cannot read the bound address")?;
+    println!("listening on http://{bound}");
+
+    let app = router(AppState::new(index, config));
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("server failed")
+}
+
+async fn shutdown_signal() {
+    if let Err(err) = tokio::signal::ctrl_c().await {
+        tracing::warn!(error = %err, "cannot listen for ctrl-c");
+        std::future::pending::<()>().await;
+    }
+    tracing::info!("shutting down");
+}
+
+struct SearchOptions {
+    query: String,
+    json: bool,
+    limit: usize,
+    kind: Option<String>,
+    section: Option<String>,
+    explain: bool,
+}
+
+/// Opens the current generation, or says which command builds one.
+fn open_engine(folders: &Folders) -> anyhow::Result<Engine> {
+    let data = DataDir::new(&folders.data);
+    let generation = match data.current() {
+        Ok(generation) => generation,
+        Err(StoreError::NoIndex(path)) => anyhow::bail!(
+            "no index in `{}`: build one with `offer-search crawl --data {}`",
+            path.display(),
+            path.display()
+        ),
+        Err(err) => return Err(err.into()),
+    };
+    Ok(Engine::open(&generation)?)
+}
+
+fn search(folders: &Folders, options: &SearchOptions) -> anyhow::Result<()> {
+    let config = load_config(&folders.config)?;
+    let engine = open_engine(folders)?;
+
+    let mut request = SearchRequest::new(options.query.clone());
+    request.limit = options.limit.clamp(1, MAX_LIMIT);
+    request.section = options.section.clone();
+    request.explain = options.explain;
+    if let Some(kind) = &options.kind {
+        request.kind = Some(
+            Kind::parse(kind)
+                .with_context(|| format!("unknown kind `{kind}`: allowed are page, document"))?,
+        );
+    }
+    let response = engine.search(&request, &config.ranking)?;
+
+    if options.json {
+        println!("{}", serde_json::to_string_pretty(&response)?);
+        return Ok(());
+    }
+    println!(
+        "{} result(s) for \"{}\" ({} ms)",
+        response.total, response.query, response.took_ms
+    );
+    for (rank, hit) in response.results.iter().enumerate() {
+        let kind = match hit.kind {
+            Kind::Page if hit.landing => "landing",
+            Kind::Page => "page",
+            Kind::Document => "document",
+        };
+        println!("{:>3}. {}  [{kind}, {:.3}]", rank + 1, hit.title, hit.score);
+        println!("     {}", hit.path);
+        if let Some(explain) = &hit.explain {
+            println!("     text score {:.3}", explain.text_score);
+            for boost in &explain.boosts {
+                println!("     ×{:.2} {}: {}", boost.factor, boost.rule, boost.detail);
+            }
+        }
+    }
+    Ok(())
+}
+
+fn pages(folders: &Folders, json: bool) -> anyhow::Result<()> {
+    let engine = open_engine(folders)?;
+    let mut records = engine.records()?;
+    records.sort_by(|a, b| a.facts.path.cmp(&b.facts.path));
+    for record in &records {
+        let facts = &record.facts;
+        if json {
+            let line = serde_json::json!({
+                "url": record.page.url,
+                "path": facts.path,
+                "kind": record.page.kind,
+                "title": facts.title,
+                "section": facts.section,
+                "landing": facts.landing,
+                "parent_url": facts.parent_url,
+                "last_reviewed": record.page.last_reviewed,
+                "keyword_form": facts.keyword_form,
+                "language": record.page.language,
+            });
+            println!("{line}");
+        } else {
+            let kind = match record.page.kind {
+                Kind::Page if facts.landing => "landing",
+                Kind::Page => "page",
+                Kind::Document => "document",
+            };
+            let section = facts.section.as_deref().unwrap_or("-");
+            println!("{kind:<9} {section:<24} {}  {}", facts.path, facts.title);
+        }
+    }
+    Ok(())
+}
+
+struct EvaluateOptions {
+    judgments: PathBuf,
+    url: Option<String>,
+    baseline: bool,
+    json: bool,
+    thresholds: ThresholdArgs,
+}
+
+async fn evaluate(folders: &Folders, options: &EvaluateOptions) -> anyhow::Result<()> {
+    let judgments = Judgments::load(&options.judgments)?;
+    let mut thresholds = judgments.thresholds.clone();
+    let overrides = &options.thresholds;
+    thresholds.ndcg_at_10 = overrides.ndcg_at_10.or(thresholds.ndcg_at_10);
+    thresholds.mrr = overrides.mrr.or(thresholds.mrr);
+    thresholds.p_at_1 = overrides.p_at_1.or(thresholds.p_at_1);
+    thresholds.recall_at_10 = overrides.recall_at_10.or(thresholds.recall_at_10);
+    thresholds.first = overrides.first.or(thresholds.first);
+
+    let (scores, baseline) = match &options.url {
+        Some(url) => (score_over_api(&judgments, url).await?, None),
+        None => {
+            let config = load_config(&folders.config)?;
+            let engine = open_engine(folders)?;
+            let scores = score_over_engine(&judgments, &engine, &config.ranking)?;
+            let baseline = if options.baseline {
+                let plain = offer_search::config::RankingConfig::plain_bm25();
+                Some(score_over_engine(&judgments, &engine, &plain)?)
+            } else {
+                None
+            };
+            (scores, baseline)
+        }
+    };
+    let summary = evaluation::summarize(&scores);
+    let baseline_summary = baseline.as_deref().map(evaluation::summarize);
+    let missed = evaluation::missed(&summary, &thresholds);
+
+    if options.json {
+        let body = serde_json::json!({
+            "summary": summary,
+            "queries": scores,
+            "baseline": baseline_summary,
+            "thresholds": thresholds,
+            "missed": missed,
+        });
+        println!("{}", serde_json::to_string_pretty(&body)?);
+    } else {
+        print_evaluation(&scores, &summary, baseline_summary.as_ref());
+    }
+    if !missed.is_empty() {
+        anyhow::bail!("thresholds missed: {}", missed.join("; "));
+    }
+    Ok(())
+}
+
+fn score_over_engine(
+    judgments: &Judgments,
+    engine: &Engine,
+    ranking: &offer_search::config::RankingConfig,
+) -> anyhow::Result<Vec<QueryScore>> {
+    let mut scores = Vec::new();
+    for judged in &judgments.queries {
+        let mut request = SearchRequest::new(judged.text.clone());
+        request.limit = evaluation::CUTOFF;
+        let response = engine.search(&request, ranking)?;
+        let ranked: Vec<String> = response.results.into_iter().map(|hit| hit.path).collect();
+        scores.push(evaluation::score_query(judged, &ranked));
+    }
+    Ok(scores)
+}
+
+async fn score_over_api(judgments: &Judgments, base: &str) -> anyhow::Result<Vec<QueryScore>> {
+    let client = reqwest::Client::new();
+    let endpoint = format!("{}/search", base.trim_end_matches('/'));
+    let endpoint_url = url::Url::parse(&endpoint)
+        .with_context(|| format!("`{base}` is not a base URL such as http://127.0.0.1:7700"))?;
+    let mut scores = Vec::new();
+    for judged in &judgments.queries {
+        let mut request_url = endpoint_url.clone();
+        request_url
+            .query_pairs_mut()
+            .append_pair("q", &judged.text)
+            .append_pair("limit", &evaluation::CUTOFF.to_string())
+            .append_pair("group", "false");
+        let response = client
+            .get(request_url)
+            .send()
+            .await
+            .and_then(|response| response.error_for_status())
+            .with_context(|| format!("search for `{}` at `{endpoint}` failed", judged.text))?;
+        let bytes = response
+            .bytes()
+            .await
+            .with_context(|| format!("search for `{}` gave no body", judged.text))?;
+        let body: serde_json::Value = serde_json::from_slice(&bytes)
+            .with_context(|| format!("search for `{}` gave no JSON", judged.text))?;
+        let ranked: Vec<String> = body["results"]
+            .as_array()
+            .map(|results| {
+                results
+                    .iter()
+                    .filter_map(|result| result["path"].as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default();
+        scores.push(evaluation::score_query(judged, &ranked));
+    }
+    Ok(scores)
+}
+
+fn print_evaluation(scores: &[QueryScore], summary: &Summary, baseline: Option<&Summary>) {
+    // Queries whose `first` expectation fails come first: they are what a reviewer fixes.
+    let mut ordered: Vec<&QueryScore> = scores.iter().collect();
+    ordered.sort_by_key(|score| score.first_met != Some(false));
+    println!(
+        "{:>6} {:>5} {:>4} {:>6}  {:<42} first",
+        "nDCG", "RR", "P@1", "R@10", "query"
+    );
+    for score in ordered {
+        let first = match score.first_met {
+            None => "",
+            Some(true) => "ok",
+            Some(false) => "MISS",
+        };
+        let query: String = score.query.chars().take(42).collect();
+        println!(
+            "{:>6.3} {:>5.2} {:>4.0} {:>6.2}  {query:<42} {first}",
+            score.ndcg_at_10, score.reciprocal_rank, score.p_at_1, score.recall_at_10
+        );
+        if score.first_met == Some(false) {
+            let top = score.top.first().map_or("-", String::as_str);
+            let expected = score.expected_first.as_deref().unwrap_or("-");
+            println!("       expected {expected}\n       got      {top}");
+        }
+    }
+    print_summary("overall", summary);
+    if let Some(baseline) = baseline {
+        print_summary("baseline", baseline);
+        println!(
+            "rules add nDCG@10 {:+.3}, MRR {:+.3}, P@1 {:+.3}",
+            summary.ndcg_at_10 - baseline.ndcg_at_10,
+            summary.mrr - baseline.mrr,
+            summary.p_at_1 - baseline.p_at_1
+        );
+    }
+}
+
+fn print_summary(label: &str, summary: &Summary) {
+    println!(
+        "{label}: queries={} nDCG@10={:.3} MRR={:.3} P@1={:.3} recall@10={:.3} first={}/{}",
+        summary.queries,
+        summary.ndcg_at_10,
+        summary.mrr,
+        summary.p_at_1,
+        summary.recall_at_10,
+        summary.first_met,
+        summary.first_total
+    );
 }

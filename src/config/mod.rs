@@ -103,3 +103,29 @@ fn invalid(path: &Path, key: &str, reason: impl Into<String>) -> ConfigError {
         reason: reason.into(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The shipped `index-config/` documents the defaults: it must parse and say the same.
+    #[test]
+    fn shipped_config_states_the_defaults() -> Result<(), ConfigError> {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("index-config");
+        let config = Config::load(&dir)?;
+        assert_eq!(config.ranking, RankingConfig::default());
+        let defaults = SiteConfig::default();
+        assert_eq!(config.site.crawl.concurrency, defaults.crawl.concurrency);
+        assert_eq!(config.site.crawl.delay, defaults.crawl.delay);
+        assert_eq!(config.site.crawl.max_pages, defaults.crawl.max_pages);
+        assert_eq!(
+            config.site.crawl.drop_query_params,
+            defaults.crawl.drop_query_params
+        );
+        assert_eq!(
+            config.site.extract.drop_selectors,
+            defaults.extract.drop_selectors
+        );
+        Ok(())
+    }
+}

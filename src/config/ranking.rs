@@ -24,6 +24,14 @@ struct RawRanking {
     phrase: RawPhrase,
     #[serde(default)]
     title: RawTitle,
+    #[serde(default)]
+    words: RawWords,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWords {
+    all_words_weight: Option<f32>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -128,6 +136,8 @@ pub struct RankingConfig {
     pub phrase_slop: u32,
     /// Multiplier when the title equals the query (ignoring case, stemming and stop words).
     pub exact_title_boost: f32,
+    /// Extra weight, added to the word scores, for records holding every word of the query.
+    pub all_words_weight: f32,
 }
 
 impl Default for RankingConfig {
@@ -154,6 +164,33 @@ impl Default for RankingConfig {
             phrase_boost: 1.5,
             phrase_slop: 1,
             exact_title_boost: 1.5,
+            all_words_weight: 0.5,
+        }
+    }
+}
+
+impl RankingConfig {
+    /// Plain BM25 over title and body with no rules: the baseline that shows what the rules
+    /// add.
+    pub fn plain_bm25() -> RankingConfig {
+        RankingConfig {
+            fields: FieldWeights {
+                title: 1.0,
+                keywords: 0.0,
+                keyword_list: 0.0,
+                headings: 0.0,
+                description: 0.0,
+                body: 1.0,
+                url: 0.0,
+            },
+            landing_boost: 1.0,
+            document_mode: DocumentMode::Neutral,
+            document_lift_when_named: false,
+            section_boosts: BTreeMap::new(),
+            phrase_boost: 0.0,
+            exact_title_boost: 1.0,
+            all_words_weight: 0.0,
+            ..RankingConfig::default()
         }
     }
 }
@@ -161,7 +198,11 @@ impl Default for RankingConfig {
 fn weight(path: &Path, key: &str, value: Option<f32>, default: f32) -> Result<f32, ConfigError> {
     let value = value.unwrap_or(default);
     if !value.is_finite() || value < 0.0 || value > 100.0 {
-        return Err(invalid(path, key, format!("{value} is not between 0 and 100")));
+        return Err(invalid(
+            path,
+            key,
+            format!("{value} is not between 0 and 100"),
+        ));
     }
     Ok(value)
 }
@@ -174,7 +215,11 @@ fn multiplier(
 ) -> Result<f32, ConfigError> {
     let value = value.unwrap_or(default);
     if !value.is_finite() || value <= 0.0 || value > 100.0 {
-        return Err(invalid(path, key, format!("{value} is not above 0 and at most 100")));
+        return Err(invalid(
+            path,
+            key,
+            format!("{value} is not above 0 and at most 100"),
+        ));
     }
     Ok(value)
 }
@@ -186,14 +231,24 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<RankingConfig, ConfigErro
 
     let fields = FieldWeights {
         title: weight(path, "fields.title", raw.fields.title, field_defaults.title)?,
-        keywords: weight(path, "fields.keywords", raw.fields.keywords, field_defaults.keywords)?,
+        keywords: weight(
+            path,
+            "fields.keywords",
+            raw.fields.keywords,
+            field_defaults.keywords,
+        )?,
         keyword_list: weight(
             path,
             "fields.keyword_list",
             raw.fields.keyword_list,
             field_defaults.keyword_list,
         )?,
-        headings: weight(path, "fields.headings", raw.fields.headings, field_defaults.headings)?,
+        headings: weight(
+            path,
+            "fields.headings",
+            raw.fields.headings,
+            field_defaults.headings,
+        )?,
         description: weight(
             path,
             "fields.description",
@@ -218,13 +273,24 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<RankingConfig, ConfigErro
         }
     };
 
-    let landing_depth_decay = raw.landing.depth_decay.unwrap_or(defaults.landing_depth_decay);
+    let landing_depth_decay = raw
+        .landing
+        .depth_decay
+        .unwrap_or(defaults.landing_depth_decay);
     if !(0.0..=1.0).contains(&landing_depth_decay) {
-        return Err(invalid(path, "landing.depth_decay", "must be between 0 and 1"));
+        return Err(invalid(
+            path,
+            "landing.depth_decay",
+            "must be between 0 and 1",
+        ));
     }
     let document_factor = raw.documents.factor.unwrap_or(defaults.document_factor);
     if !document_factor.is_finite() || document_factor <= 0.0 || document_factor > 1.0 {
-        return Err(invalid(path, "documents.factor", "must be above 0 and at most 1"));
+        return Err(invalid(
+            path,
+            "documents.factor",
+            "must be above 0 and at most 1",
+        ));
     }
 
     let mut section_boosts = BTreeMap::new();
@@ -235,7 +301,12 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<RankingConfig, ConfigErro
 
     Ok(RankingConfig {
         fields,
-        landing_boost: multiplier(path, "landing.boost", raw.landing.boost, defaults.landing_boost)?,
+        landing_boost: multiplier(
+            path,
+            "landing.boost",
+            raw.landing.boost,
+            defaults.landing_boost,
+        )?,
         landing_depth_decay,
         landing_min_child_links: raw
             .landing
@@ -250,13 +321,24 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<RankingConfig, ConfigErro
             .lift_when_named
             .unwrap_or(defaults.document_lift_when_named),
         section_boosts,
-        phrase_boost: multiplier(path, "phrase.boost", raw.phrase.boost, defaults.phrase_boost)?,
+        phrase_boost: multiplier(
+            path,
+            "phrase.boost",
+            raw.phrase.boost,
+            defaults.phrase_boost,
+        )?,
         phrase_slop: raw.phrase.slop.unwrap_or(defaults.phrase_slop),
         exact_title_boost: multiplier(
             path,
             "title.exact_boost",
             raw.title.exact_boost,
             defaults.exact_title_boost,
+        )?,
+        all_words_weight: weight(
+            path,
+            "words.all_words_weight",
+            raw.words.all_words_weight,
+            defaults.all_words_weight,
         )?,
     })
 }
@@ -267,7 +349,10 @@ mod tests {
 
     #[test]
     fn empty_file_gives_defaults() -> Result<(), ConfigError> {
-        assert_eq!(parse(Path::new("ranking.toml"), "")?, RankingConfig::default());
+        assert_eq!(
+            parse(Path::new("ranking.toml"), "")?,
+            RankingConfig::default()
+        );
         Ok(())
     }
 

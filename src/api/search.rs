@@ -1,0 +1,137 @@
+//! `GET /search`: ranked results with snippets.
+
+use std::collections::HashMap;
+
+use axum::Json;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+
+use super::{ApiError, AppState};
+use crate::record::Kind;
+use crate::search::{DEFAULT_LIMIT, MAX_LIMIT, MAX_WINDOW, SearchRequest, SearchResponse};
+
+pub async fn search(
+    State(state): State<AppState>,
+    params: Result<Query<HashMap<String, String>>, QueryRejection>,
+) -> Result<Json<SearchResponse>, ApiError> {
+    let Query(params) =
+        params.map_err(|err| ApiError::bad_request("bad_query_string", err.body_text()))?;
+    let request = parse_request(&params)?;
+    let Some(engine) = state.index.engine() else {
+        return Err(ApiError::NoIndex);
+    };
+    let config = state.config.load_full();
+
+    let outcome = tokio::task::spawn_blocking(move || engine.search(&request, &config.ranking))
+        .await
+        .map_err(|err| ApiError::Internal(format!("search task failed: {err}")))?;
+    Ok(Json(outcome?))
+}
+
+/// Validates the query string into a [`SearchRequest`].
+pub fn parse_request(params: &HashMap<String, String>) -> Result<SearchRequest, ApiError> {
+    let query = params.get("q").map(|q| q.trim()).unwrap_or("");
+    if query.is_empty() {
+        return Err(ApiError::bad_request(
+            "empty_query",
+            "the `q` parameter must not be empty",
+        ));
+    }
+    let mut request = SearchRequest::new(query);
+
+    if let Some(text) = params.get("limit") {
+        let limit = parse_number(text, "limit")?;
+        if limit == 0 {
+            return Err(ApiError::bad_request(
+                "bad_limit",
+                "`limit` must be at least 1",
+            ));
+        }
+        request.limit = limit.min(MAX_LIMIT);
+    } else {
+        request.limit = DEFAULT_LIMIT;
+    }
+    if let Some(text) = params.get("offset") {
+        request.offset = parse_number(text, "offset")?;
+    }
+    if request.offset + request.limit > MAX_WINDOW {
+        return Err(ApiError::bad_request(
+            "bad_offset",
+            format!("`offset` + `limit` must not exceed {MAX_WINDOW}"),
+        ));
+    }
+    if let Some(text) = params.get("kind").filter(|text| !text.is_empty()) {
+        let kind = Kind::parse(text).ok_or_else(|| {
+            ApiError::bad_request(
+                "bad_kind",
+                format!("unknown kind `{}`: allowed are page, document", clip(text)),
+            )
+        })?;
+        request.kind = Some(kind);
+    }
+    if let Some(section) = params.get("section").filter(|text| !text.is_empty()) {
+        request.section = Some(section.clone());
+    }
+    if let Some(text) = params.get("explain") {
+        request.explain = parse_flag(text, "explain")?;
+    }
+    if let Some(text) = params.get("group") {
+        // Results are always the flat list for now; the flag is validated so that clients
+        // asking for `group=false` keep working when grouping arrives.
+        parse_flag(text, "group")?;
+    }
+    Ok(request)
+}
+
+fn parse_number(text: &str, name: &'static str) -> Result<usize, ApiError> {
+    text.trim().parse::<usize>().map_err(|_| {
+        let code = match name {
+            "limit" => "bad_limit",
+            _ => "bad_offset",
+        };
+        ApiError::bad_request(
+            code,
+            format!("`{name}` must be a whole number, not `{}`", clip(text)),
+        )
+    })
+}
+
+fn parse_flag(text: &str, name: &str) -> Result<bool, ApiError> {
+    match text {
+        "" | "true" | "1" | "yes" => Ok(true),
+        "false" | "0" | "no" => Ok(false),
+        other => Err(ApiError::bad_request(
+            "bad_flag",
+            format!("`{name}` must be true or false, not `{}`", clip(other)),
+        )),
+    }
+}
+
+/// Echoes at most a few characters of bad input back in an error message.
+fn clip(text: &str) -> String {
+    text.chars().take(40).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn params(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn limit_is_clamped_and_validated() {
+        let request = parse_request(&params(&[("q", "x"), ("limit", "500")])).ok();
+        assert_eq!(request.map(|r| r.limit), Some(MAX_LIMIT));
+        assert!(parse_request(&params(&[("q", "x"), ("limit", "-1")])).is_err());
+        assert!(parse_request(&params(&[("q", "x"), ("limit", "0")])).is_err());
+        assert!(parse_request(&params(&[("q", "x"), ("offset", "99999")])).is_err());
+        assert!(parse_request(&params(&[("q", "  ")])).is_err());
+        assert!(parse_request(&params(&[("q", "x"), ("kind", "pdf")])).is_err());
+        assert!(parse_request(&params(&[("q", "x"), ("group", "false")])).is_ok());
+    }
+}

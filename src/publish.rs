@@ -1,0 +1,148 @@
+//! From crawled records to a published generation, with the checks that keep a bad crawl
+//! from replacing a good index.
+
+use chrono::Utc;
+
+use crate::config::Config;
+use crate::index::site::{SiteRules, analyse};
+use crate::index::{BuildError, GenerationMeta, build_index};
+use crate::record::{Kind, PageRecord};
+use crate::store::{CrawlLock, DataDir, Generation, StoreError};
+
+/// A new generation may not have fewer than this share of the current one's pages.
+const MIN_KEPT_SHARE: f64 = 0.5;
+
+#[derive(Debug, thiserror::Error)]
+pub enum PublishError {
+    #[error("not publishing: the crawl fetched no pages (use --force to publish anyway)")]
+    NoPages,
+    #[error(
+        "not publishing: the crawl found {new} pages where generation {generation} has \
+         {current}, which would drop more than half of them (use --force to publish anyway)"
+    )]
+    TooFewPages {
+        new: usize,
+        current: usize,
+        generation: u64,
+    },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Build(#[from] BuildError),
+}
+
+/// Indexes `records` as a new generation and makes it current. Holds `lock` throughout.
+/// Unless `force`, refuses an empty crawl or one that would drop more than half the pages
+/// of the current generation; the current generation then keeps serving.
+pub fn publish_records(
+    data: &DataDir,
+    lock: &CrawlLock,
+    config: &Config,
+    records: Vec<PageRecord>,
+    crawl_summary: Option<serde_json::Value>,
+    force: bool,
+) -> Result<Generation, PublishError> {
+    let num_pages = records
+        .iter()
+        .filter(|record| record.kind == Kind::Page)
+        .count();
+    if !force {
+        check_safe(data, num_pages)?;
+    }
+
+    let rules = SiteRules {
+        title_suffix: config.site.extract.title_suffix.clone(),
+        min_child_links: config.ranking.landing_min_child_links,
+    };
+    let indexed = analyse(records, &rules);
+
+    let pending = data.begin(lock)?;
+    let mut meta: GenerationMeta = build_index(&pending.index_dir(), &indexed)?;
+    meta.created_at = Utc::now().to_rfc3339();
+    meta.crawl = crawl_summary;
+    let generation = data.publish(lock, pending, meta)?;
+    tracing::info!(
+        generation = generation.number,
+        pages = generation.meta.num_pages,
+        documents = generation.meta.num_documents,
+        "published index generation"
+    );
+    Ok(generation)
+}
+
+fn check_safe(data: &DataDir, num_pages: usize) -> Result<(), PublishError> {
+    if num_pages == 0 {
+        return Err(PublishError::NoPages);
+    }
+    let current = match data.current() {
+        Ok(current) => current,
+        Err(StoreError::NoIndex(_)) => return Ok(()),
+        Err(err) => return Err(err.into()),
+    };
+    let floor = (current.meta.num_pages as f64 * MIN_KEPT_SHARE).ceil() as usize;
+    if num_pages < floor {
+        return Err(PublishError::TooFewPages {
+            new: num_pages,
+            current: current.meta.num_pages,
+            generation: current.number,
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pages(count: usize) -> Vec<PageRecord> {
+        (0..count)
+            .map(|number| PageRecord {
+                url: format!("http://x/p{number}"),
+                kind: Kind::Page,
+                title: format!("Page {number}"),
+                description: String::new(),
+                keywords: String::new(),
+                headings: Vec::new(),
+                body: "text".into(),
+                breadcrumbs: Vec::new(),
+                links: Vec::new(),
+                language: None,
+                last_reviewed: None,
+                content_type: "text/html".into(),
+                size_bytes: 4,
+                content_hash: format!("{number}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn refuses_empty_and_shrinking_crawls_unless_forced() -> Result<(), PublishError> {
+        let temp = tempfile::tempdir().map_err(|source| StoreError::Io {
+            path: "tmp".into(),
+            source,
+        })?;
+        let data = DataDir::new(temp.path());
+        let lock = data.lock()?;
+        let config = Config::defaults();
+
+        let empty = publish_records(&data, &lock, &config, Vec::new(), None, false);
+        assert!(matches!(empty, Err(PublishError::NoPages)));
+
+        publish_records(&data, &lock, &config, pages(10), None, false)?;
+        let shrunk = publish_records(&data, &lock, &config, pages(4), None, false);
+        assert!(matches!(
+            shrunk,
+            Err(PublishError::TooFewPages {
+                new: 4,
+                current: 10,
+                ..
+            })
+        ));
+        assert_eq!(data.current()?.meta.num_pages, 10);
+
+        let forced = publish_records(&data, &lock, &config, pages(4), None, true)?;
+        assert_eq!(forced.meta.num_pages, 4);
+        publish_records(&data, &lock, &config, pages(2), None, false)?;
+        Ok(())
+    }
+}

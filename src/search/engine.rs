@@ -1,0 +1,601 @@
+//! Running a query against one index generation.
+//!
+//! Retrieval, then shaping: tantivy scores candidates with BM25 over the weighted fields and
+//! applies the query-independent multipliers while collecting; the best candidates are then
+//! re-scored with every multiplier (including those that depend on the query), sorted,
+//! paginated and given snippets.
+
+use std::collections::HashSet;
+use std::time::Instant;
+
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{
+    BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, Occur, PhraseQuery, Query,
+    TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption, Value};
+use tantivy::{DocAddress, DocId, Index, IndexReader, Score, SegmentReader, TantivyDocument, Term};
+
+use super::query::{ParsedQuery, QueryItem};
+use super::scoring::{Boost, boosts_for, static_factor};
+use super::snippet::{SNIPPET_CHARS, best_passage, opening};
+use super::{Explain, SearchError, SearchHit, SearchRequest, SearchResponse};
+use crate::config::{DocumentMode, RankingConfig};
+use crate::index::schema::{Fields, fields_of, register_analyzer, searched_fields};
+use crate::record::{IndexRecord, KeywordForm, Kind};
+use crate::store::Generation;
+
+/// Share of a weaker field's score added to the best field's in the per-word disjunction.
+const FIELD_TIE_BREAKER: f32 = 0.2;
+
+/// Candidates re-scored beyond the requested page, so query-dependent boosts can reorder.
+const EXTRA_CANDIDATES: usize = 100;
+
+/// Description text taken from the opening of the body when nothing better exists.
+const DESCRIPTION_CHARS: usize = 200;
+
+/// A searchable, opened index generation.
+pub struct Engine {
+    reader: IndexReader,
+    fields: Fields,
+    generation: Generation,
+    /// Section slug per `section_id - 1`.
+    section_slugs: Vec<String>,
+}
+
+impl Engine {
+    /// Opens the index of a published generation for reading.
+    pub fn open(generation: &Generation) -> Result<Engine, SearchError> {
+        let index_dir = generation.index_dir();
+        let open_error = |source| SearchError::Open {
+            path: index_dir.clone(),
+            source,
+        };
+        let index = Index::open_in_dir(&index_dir).map_err(open_error)?;
+        register_analyzer(&index);
+        let fields = fields_of(&index).map_err(open_error)?;
+        let reader = index.reader().map_err(open_error)?;
+        let section_slugs = generation
+            .meta
+            .sections
+            .iter()
+            .map(|(slug, _)| slug.clone())
+            .collect();
+        Ok(Engine {
+            reader,
+            fields,
+            generation: generation.clone(),
+            section_slugs,
+        })
+    }
+
+    pub fn generation(&self) -> &Generation {
+        &self.generation
+    }
+
+    /// Section slugs and labels of this generation.
+    pub fn sections(&self) -> &[(String, String)] {
+        &self.generation.meta.sections
+    }
+
+    /// Runs one search. Costs one pass over the matching records plus re-scoring of at most
+    /// `offset + limit + 100` candidates; blocking, so call it off the async runtime.
+    pub fn search(
+        &self,
+        request: &SearchRequest,
+        config: &RankingConfig,
+    ) -> Result<SearchResponse, SearchError> {
+        let started = Instant::now();
+        if let Some(section) = &request.section
+            && !self.section_slugs.contains(section)
+        {
+            return Err(SearchError::UnknownSection {
+                value: section.clone(),
+                allowed: self.section_slugs.clone(),
+            });
+        }
+
+        let parsed = super::query::parse(&request.query);
+        let mut response = SearchResponse {
+            query: parsed.text.clone(),
+            total: 0,
+            took_ms: 0.0,
+            results: Vec::new(),
+        };
+        if parsed.is_empty() {
+            response.took_ms = elapsed_ms(started);
+            return Ok(response);
+        }
+
+        let query = self.build_query(&parsed, request, config);
+        let searcher = self.reader.searcher();
+        let wanted = request.offset + request.limit;
+        let candidates = wanted + EXTRA_CANDIDATES;
+        let collector = TopDocs::with_limit(candidates).tweak_score(self.tweak(config));
+        let (total, top) = searcher
+            .search(&query, &(Count, collector))
+            .map_err(SearchError::Query)?;
+
+        let mut scored = Vec::with_capacity(top.len());
+        for ((_, text_score), address) in top {
+            let record = self.load_record(&searcher, address)?;
+            let boosts = boosts_for(config, &record, &parsed);
+            let factor: f32 = boosts.iter().map(|boost| boost.factor).product();
+            scored.push((text_score * factor, text_score, boosts, record));
+        }
+        // Ties keep a stable order by URL so that pages never swap between requests.
+        scored.sort_by(|a, b| {
+            b.0.total_cmp(&a.0)
+                .then_with(|| a.3.page.url.cmp(&b.3.page.url))
+        });
+
+        let terms: HashSet<String> = parsed.all_terms().into_iter().map(String::from).collect();
+        let content: HashSet<String> = parsed
+            .content_terms()
+            .into_iter()
+            .map(String::from)
+            .collect();
+        let mut seen: HashSet<String> = HashSet::new();
+        let mut hits = Vec::new();
+        for (score, text_score, boosts, record) in scored {
+            if !seen.insert(record.page.url.clone()) {
+                continue;
+            }
+            hits.push(to_hit(
+                &record, score, text_score, boosts, &content, &terms, request,
+            ));
+        }
+        response.results = hits
+            .into_iter()
+            .skip(request.offset)
+            .take(request.limit)
+            .collect();
+        response.total = total;
+        response.took_ms = elapsed_ms(started);
+        Ok(response)
+    }
+
+    /// Every record of the generation, in index order. Reads the whole doc store: for
+    /// listings and reports, not for the query path.
+    pub fn records(&self) -> Result<Vec<IndexRecord>, SearchError> {
+        let searcher = self.reader.searcher();
+        let mut records = Vec::new();
+        for (segment_ord, segment) in searcher.segment_readers().iter().enumerate() {
+            for doc in 0..segment.max_doc() {
+                if segment.is_deleted(doc) {
+                    continue;
+                }
+                let address = DocAddress::new(segment_ord as u32, doc);
+                records.push(self.load_record(&searcher, address)?);
+            }
+        }
+        Ok(records)
+    }
+
+    fn load_record(
+        &self,
+        searcher: &tantivy::Searcher,
+        address: DocAddress,
+    ) -> Result<IndexRecord, SearchError> {
+        let document: TantivyDocument = searcher.doc(address).map_err(SearchError::Query)?;
+        let json = document
+            .get_first(self.fields.record)
+            .and_then(|value| value.as_str())
+            .ok_or_else(|| SearchError::Corrupt("a record without its stored copy".into()))?;
+        serde_json::from_str(json).map_err(|err| SearchError::Corrupt(err.to_string()))
+    }
+
+    /// The per-segment score tweak: text score times the query-independent multipliers. The
+    /// sort key keeps the raw text score too, for re-scoring and explain.
+    fn tweak(
+        &self,
+        config: &RankingConfig,
+    ) -> impl Fn(&SegmentReader) -> Box<dyn Fn(DocId, Score) -> (Score, Score)> + Send + Sync + 'static
+    {
+        let config = config.clone();
+        let slugs = self.section_slugs.clone();
+        move |segment: &SegmentReader| {
+            let fast = segment.fast_fields();
+            let landing = fast
+                .u64("landing_level")
+                .ok()
+                .map(|c| c.first_or_default_col(0));
+            let document = fast
+                .u64("is_document")
+                .ok()
+                .map(|c| c.first_or_default_col(0));
+            let section = fast
+                .u64("section_id")
+                .ok()
+                .map(|c| c.first_or_default_col(0));
+            let config = config.clone();
+            let slugs = slugs.clone();
+            Box::new(move |doc: DocId, score: Score| {
+                let level = landing.as_ref().map_or(0, |column| column.get_val(doc));
+                let is_document = document
+                    .as_ref()
+                    .is_some_and(|column| column.get_val(doc) == 1);
+                let section_id = section.as_ref().map_or(0, |column| column.get_val(doc));
+                let slug = (section_id as usize)
+                    .checked_sub(1)
+                    .and_then(|position| slugs.get(position))
+                    .map(String::as_str);
+                let factor = static_factor(&config, level, is_document, slug);
+                (score * factor, score)
+            })
+        }
+    }
+
+    fn build_query(
+        &self,
+        parsed: &ParsedQuery,
+        request: &SearchRequest,
+        config: &RankingConfig,
+    ) -> Box<dyn Query> {
+        let weights = field_weights(&self.fields, config);
+        let clauses: Vec<Box<dyn Query>> = parsed
+            .content_items()
+            .into_iter()
+            .map(|item| item_query(item, &weights))
+            .collect();
+
+        let mut text: Vec<(Occur, Box<dyn Query>)> = clauses
+            .iter()
+            .map(|clause| (Occur::Should, clause.box_clone()))
+            .collect();
+        if clauses.len() >= 2 && config.all_words_weight > 0.0 {
+            let all = BooleanQuery::intersection(clauses.iter().map(|c| c.box_clone()).collect());
+            let weighted = BoostQuery::new(Box::new(all), config.all_words_weight);
+            text.push((Occur::Should, Box::new(weighted)));
+        }
+        if let Some(phrase) = whole_phrase_query(parsed, &self.fields, config) {
+            text.push((Occur::Should, phrase));
+        }
+
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> =
+            vec![(Occur::Must, Box::new(BooleanQuery::new(text)))];
+        if let Some(kind) = request.kind {
+            clauses.push((Occur::Must, filter(self.fields.kind, kind.as_str())));
+        }
+        if let Some(section) = &request.section {
+            clauses.push((Occur::Must, filter(self.fields.section, section)));
+        }
+        if config.document_mode == DocumentMode::Exclude {
+            clauses.push((
+                Occur::MustNot,
+                filter(self.fields.kind, Kind::Document.as_str()),
+            ));
+        }
+        Box::new(BooleanQuery::new(clauses))
+    }
+}
+
+fn elapsed_ms(started: Instant) -> f64 {
+    (started.elapsed().as_secs_f64() * 1000.0 * 1000.0).round() / 1000.0
+}
+
+fn filter(field: Field, value: &str) -> Box<dyn Query> {
+    let term = Term::from_field_text(field, value);
+    let query = TermQuery::new(term, IndexRecordOption::Basic);
+    Box::new(ConstScoreQuery::new(Box::new(query), 0.0))
+}
+
+fn field_weights(fields: &Fields, config: &RankingConfig) -> Vec<(Field, f32)> {
+    let weights = &config.fields;
+    searched_fields(fields)
+        .into_iter()
+        .map(|(name, field)| {
+            let weight = match name {
+                "title" => weights.title,
+                "keywords" => weights.keywords,
+                "keyword_list" => weights.keyword_list,
+                "headings" => weights.headings,
+                "description" => weights.description,
+                "body" => weights.body,
+                _ => weights.url,
+            };
+            (field, weight)
+        })
+        .filter(|(_, weight)| *weight > 0.0)
+        .collect()
+}
+
+/// One word or phrase, matched in any field: the best field counts, others a little.
+fn item_query(item: &QueryItem, weights: &[(Field, f32)]) -> Box<dyn Query> {
+    let per_field: Vec<Box<dyn Query>> = weights
+        .iter()
+        .map(|(field, weight)| {
+            let query: Box<dyn Query> = if item.is_phrase() {
+                let terms = item
+                    .terms
+                    .iter()
+                    .map(|term| Term::from_field_text(*field, term))
+                    .collect();
+                Box::new(PhraseQuery::new(terms))
+            } else {
+                let term = Term::from_field_text(*field, &item.terms[0]);
+                Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs))
+            };
+            Box::new(BoostQuery::new(query, *weight)) as Box<dyn Query>
+        })
+        .collect();
+    Box::new(DisjunctionMaxQuery::with_tie_breaker(
+        per_field,
+        FIELD_TIE_BREAKER,
+    ))
+}
+
+/// The whole query as one phrase (stop words included), when it has two or more terms.
+fn whole_phrase_query(
+    parsed: &ParsedQuery,
+    fields: &Fields,
+    config: &RankingConfig,
+) -> Option<Box<dyn Query>> {
+    let terms = parsed.all_terms();
+    if terms.len() < 2 || parsed.items.len() < 2 || config.phrase_boost <= 0.0 {
+        return None;
+    }
+    let phrase_fields = [
+        (fields.title, config.fields.title),
+        (fields.keywords, config.fields.keywords),
+        (fields.headings, config.fields.headings),
+        (fields.body, config.fields.body),
+    ];
+    let per_field: Vec<Box<dyn Query>> = phrase_fields
+        .into_iter()
+        .filter(|(_, weight)| *weight > 0.0)
+        .map(|(field, weight)| {
+            let positioned = terms
+                .iter()
+                .enumerate()
+                .map(|(position, term)| (position, Term::from_field_text(field, term)))
+                .collect();
+            let phrase = PhraseQuery::new_with_offset_and_slop(positioned, config.phrase_slop);
+            Box::new(BoostQuery::new(Box::new(phrase), weight)) as Box<dyn Query>
+        })
+        .collect();
+    let disjunction = DisjunctionMaxQuery::with_tie_breaker(per_field, FIELD_TIE_BREAKER);
+    Some(Box::new(BoostQuery::new(
+        Box::new(disjunction),
+        config.phrase_boost,
+    )))
+}
+
+/// The text shown under a result's title: keywords written as sentences, else the meta
+/// description, else the opening of the text.
+pub fn description_of(record: &IndexRecord) -> String {
+    let page = &record.page;
+    if record.facts.keyword_form == KeywordForm::Sentence && !page.keywords.trim().is_empty() {
+        return page.keywords.trim().to_string();
+    }
+    if !page.description.trim().is_empty() {
+        return page.description.trim().to_string();
+    }
+    let body = page.body.trim();
+    let end = body
+        .char_indices()
+        .nth(DESCRIPTION_CHARS)
+        .map_or(body.len(), |(offset, _)| offset);
+    let cut = &body[..end];
+    let sentence_end = cut.find(". ").map(|offset| offset + 1);
+    let line_end = cut.find('\n');
+    let stop = [sentence_end, line_end].into_iter().flatten().min();
+    match stop {
+        Some(stop) => cut[..stop].trim().to_string(),
+        None if end < body.len() => match cut.rfind(' ') {
+            Some(space) => format!("{}…", &cut[..space]),
+            None => cut.to_string(),
+        },
+        None => cut.to_string(),
+    }
+}
+
+/// The snippet: the best passage of the text for the query, else of the keyword sentence,
+/// the description or the opening text, in that order. Never empty when the record has text.
+fn snippet_of(record: &IndexRecord, terms: &HashSet<String>) -> String {
+    let page = &record.page;
+    let sources = [
+        page.body.as_str(),
+        page.keywords.as_str(),
+        page.description.as_str(),
+    ];
+    for source in sources {
+        if let Some(passage) = best_passage(source, terms, SNIPPET_CHARS) {
+            return passage;
+        }
+    }
+    let fallback = description_of(record);
+    let text = if fallback.is_empty() {
+        page.body.as_str()
+    } else {
+        fallback.as_str()
+    };
+    opening(text, terms, SNIPPET_CHARS)
+}
+
+fn to_hit(
+    record: &IndexRecord,
+    score: f32,
+    text_score: f32,
+    boosts: Vec<Boost>,
+    content_terms: &HashSet<String>,
+    all_terms: &HashSet<String>,
+    request: &SearchRequest,
+) -> SearchHit {
+    let page = &record.page;
+    let facts = &record.facts;
+    let marked = if content_terms.is_empty() {
+        all_terms
+    } else {
+        content_terms
+    };
+    let is_document = page.kind == Kind::Document;
+    SearchHit {
+        url: page.url.clone(),
+        path: facts.path.clone(),
+        title: facts.title.clone(),
+        kind: page.kind,
+        section: facts.section.clone(),
+        section_label: facts.section_label.clone(),
+        description: description_of(record),
+        snippet: snippet_of(record, marked),
+        score,
+        landing: facts.landing,
+        parent_url: facts.parent_url.clone(),
+        parent_title: facts.parent_title.clone(),
+        content_type: is_document.then(|| page.content_type.clone()),
+        size_bytes: is_document.then_some(page.size_bytes),
+        last_reviewed: page.last_reviewed.map(|date| date.to_string()),
+        language: page.language.clone(),
+        explain: request.explain.then(|| Explain { text_score, boosts }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::index::build_index;
+    use crate::index::site::{SiteRules, analyse};
+    use crate::record::{Link, LinkPlace, PageRecord};
+    use crate::store::DataDir;
+
+    fn page(url: &str, title: &str, body: &str) -> PageRecord {
+        PageRecord {
+            url: url.to_string(),
+            kind: Kind::Page,
+            title: format!("{title} - Riverford"),
+            description: String::new(),
+            keywords: String::new(),
+            headings: Vec::new(),
+            body: body.to_string(),
+            breadcrumbs: Vec::new(),
+            links: Vec::new(),
+            language: None,
+            last_reviewed: None,
+            content_type: "text/html".to_string(),
+            size_bytes: body.len() as u64,
+            content_hash: String::new(),
+        }
+    }
+
+    fn engine_for(records: Vec<PageRecord>) -> (tempfile::TempDir, Engine) {
+        let temp = tempfile::tempdir().expect("temp dir");
+        let data = DataDir::new(temp.path());
+        let lock = data.lock().expect("lock");
+        let pending = data.begin(&lock).expect("begin");
+        let rules = SiteRules {
+            title_suffix: None,
+            min_child_links: 5,
+        };
+        let indexed = analyse(records, &rules);
+        let meta = build_index(&pending.index_dir(), &indexed).expect("build");
+        let generation = data.publish(&lock, pending, meta).expect("publish");
+        let engine = Engine::open(&generation).expect("open");
+        (temp, engine)
+    }
+
+    fn sample() -> Vec<PageRecord> {
+        let mut intro = page(
+            "http://x/inclusion/inclusion.aspx",
+            "What is Inclusion Funding?",
+            "Inclusion funding helps schools support children with additional needs.",
+        );
+        intro.links.push(Link {
+            url: "http://x/docs/form.pdf".into(),
+            text: "form".into(),
+            place: LinkPlace::Main,
+        });
+        let mut form = page(
+            "http://x/docs/form.pdf",
+            "Inclusion funding application form",
+            &"Inclusion funding inclusion funding application. ".repeat(20),
+        );
+        form.kind = Kind::Document;
+        form.title = "Inclusion funding application form".into();
+        let other = page(
+            "http://x/breaks.aspx",
+            "Short breaks",
+            "Short breaks for carers.",
+        );
+        vec![intro, form, other]
+    }
+
+    #[test]
+    fn landing_page_beats_the_form_that_repeats_the_words() -> Result<(), SearchError> {
+        let (_temp, engine) = engine_for(sample());
+        let response = engine.search(
+            &SearchRequest::new("Inclusion funding"),
+            &RankingConfig::default(),
+        )?;
+        let paths: Vec<&str> = response
+            .results
+            .iter()
+            .map(|hit| hit.path.as_str())
+            .collect();
+        assert_eq!(paths, vec!["/inclusion/inclusion.aspx", "/docs/form.pdf"]);
+        assert_eq!(response.total, 2);
+        let form = &response.results[1];
+        assert_eq!(
+            form.parent_url.as_deref(),
+            Some("http://x/inclusion/inclusion.aspx")
+        );
+        assert_eq!(form.title, "Inclusion funding application form");
+        assert!(
+            response.results[0]
+                .snippet
+                .contains("<mark>Inclusion</mark>")
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn named_document_is_lifted() -> Result<(), SearchError> {
+        let (_temp, engine) = engine_for(sample());
+        let mut request = SearchRequest::new("inclusion funding application form");
+        request.explain = true;
+        let response = engine.search(&request, &RankingConfig::default())?;
+        assert_eq!(response.results[0].path, "/docs/form.pdf");
+        let explain = response.results[0]
+            .explain
+            .as_ref()
+            .expect("explain requested");
+        let rules: Vec<&str> = explain.boosts.iter().map(|boost| boost.rule).collect();
+        assert!(rules.contains(&"document-named"), "{rules:?}");
+        Ok(())
+    }
+
+    #[test]
+    fn filters_and_odd_queries() -> Result<(), SearchError> {
+        let (_temp, engine) = engine_for(sample());
+        let config = RankingConfig::default();
+        let mut request = SearchRequest::new("inclusion");
+        request.kind = Some(Kind::Document);
+        let response = engine.search(&request, &config)?;
+        assert_eq!(response.total, 1);
+        assert_eq!(response.results[0].kind, Kind::Document);
+
+        for odd in ["a:(^", "\"\"", "AND OR NOT", "((((", "\u{0}", "🙂", "شكرا"] {
+            engine.search(&SearchRequest::new(odd), &config)?;
+        }
+        let mut unknown = SearchRequest::new("x");
+        unknown.section = Some("nowhere".into());
+        assert!(matches!(
+            engine.search(&unknown, &config),
+            Err(SearchError::UnknownSection { .. })
+        ));
+        Ok(())
+    }
+
+    #[test]
+    fn exclude_mode_drops_documents() -> Result<(), SearchError> {
+        let (_temp, engine) = engine_for(sample());
+        let config = RankingConfig {
+            document_mode: DocumentMode::Exclude,
+            ..RankingConfig::default()
+        };
+        let response = engine.search(&SearchRequest::new("inclusion funding"), &config)?;
+        assert!(response.results.iter().all(|hit| hit.kind == Kind::Page));
+        assert_eq!(response.total, 1);
+        Ok(())
+    }
+}

@@ -1,0 +1,164 @@
+//! Test harness: loopback servers, the binary, and JSON over HTTP.
+//!
+//! Every server a test needs is started by the test on 127.0.0.1 with port 0 and stopped
+//! when its handle drops.
+
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+/// How long a test waits for a server to say where it listens.
+const STARTUP_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The folder of shared test material beside the project. Tests that need it fail, never
+/// skip, when it is missing.
+pub fn shared_dir() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
+    assert!(
+        dir.join("realdata/serve.py").is_file(),
+        "shared test material is missing: expected `{}` beside the project",
+        dir.display()
+    );
+    dir
+}
+
+pub fn binary() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_offer-search"))
+}
+
+pub fn project_config() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("index-config")
+}
+
+/// A child process killed on drop.
+pub struct Running {
+    child: Child,
+    pub base_url: String,
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `command`, reads its stdout until a line holds `http://`, and returns the URL
+/// found there (without a trailing slash).
+fn start_and_read_url(mut command: Command, what: &str) -> Running {
+    command.stdout(Stdio::piped()).stderr(Stdio::inherit());
+    let mut child = command.spawn().unwrap_or_else(|err| panic!("cannot start {what}: {err}"));
+    let stdout = child.stdout.take().expect("stdout is piped");
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut reader = BufReader::new(stdout);
+        let mut line = String::new();
+        loop {
+            line.clear();
+            match reader.read_line(&mut line) {
+                Ok(0) | Err(_) => return,
+                Ok(_) => {
+                    if let Some(start) = line.find("http://") {
+                        let url = line[start..].split_whitespace().next().unwrap_or("");
+                        let _ = sender.send(url.trim_end_matches('/').to_string());
+                    }
+                }
+            }
+        }
+    });
+    let deadline = Instant::now() + STARTUP_TIMEOUT;
+    let url = receiver
+        .recv_timeout(deadline - Instant::now())
+        .unwrap_or_else(|_| panic!("{what} did not print its address"));
+    Running {
+        child,
+        base_url: url,
+    }
+}
+
+/// Serves the replica Local Offer site on a free loopback port.
+pub fn replica_site() -> Running {
+    let script = shared_dir().join("realdata/serve.py");
+    let mut command = Command::new("python3");
+    command.arg(script).args(["--port", "0"]);
+    start_and_read_url(command, "the replica site server")
+}
+
+/// Runs `offer-search ARGS...` to completion.
+pub fn run(args: &[&str]) -> Output {
+    let output = Command::new(binary())
+        .args(args)
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("cannot run offer-search");
+    output
+}
+
+/// Runs `offer-search ARGS...` and fails the test with its output unless it succeeds.
+pub fn run_ok(args: &[&str]) -> String {
+    let output = run(args);
+    assert!(
+        output.status.success(),
+        "offer-search {args:?} failed:\n{}\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).to_string()
+}
+
+/// Starts `offer-search serve` on a free port.
+pub fn serve(data: &Path, config: &Path) -> Running {
+    let mut command = Command::new(binary());
+    command
+        .args(["serve", "--addr", "127.0.0.1:0", "--data"])
+        .arg(data)
+        .arg("--config")
+        .arg(config)
+        .env("RUST_LOG", "warn");
+    start_and_read_url(command, "offer-search serve")
+}
+
+/// GETs `url` and returns the status and the JSON body.
+pub fn get_json(url: &str) -> (u16, serde_json::Value) {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(30)))
+        .build()
+        .into();
+    let mut response = agent
+        .get(url)
+        .call()
+        .unwrap_or_else(|err| panic!("GET {url} failed: {err}"));
+    let status = response.status().as_u16();
+    let body: serde_json::Value = response
+        .body_mut()
+        .read_json()
+        .unwrap_or_else(|err| panic!("GET {url} gave no JSON: {err}"));
+    (status, body)
+}
+
+/// `/search` on a running API with `q` and extra parameters, percent-encoded.
+pub fn search(base: &str, query: &str, extra: &[(&str, &str)]) -> (u16, serde_json::Value) {
+    let mut url = url::Url::parse(&format!("{base}/search")).expect("base URL parses");
+    url.query_pairs_mut().append_pair("q", query);
+    for (key, value) in extra {
+        url.query_pairs_mut().append_pair(key, value);
+    }
+    get_json(url.as_str())
+}
+
+/// The `path` of each result, in order.
+pub fn result_paths(body: &serde_json::Value) -> Vec<String> {
+    body["results"]
+        .as_array()
+        .map(|results| {
+            results
+                .iter()
+                .filter_map(|result| result["path"].as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default()
+}
