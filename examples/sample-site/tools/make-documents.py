@@ -49,8 +49,8 @@ INCLUSION_FUNDING_FORM = [
     ("field", "Date of birth"),
     ("field", "School or setting"),
     ("field", "Year group"),
-    ("field", "Does the child have an EHC plan? (Inclusion funding is not for children "
-              "who already have an EHC plan)"),
+    ("field", "Does the child have an EHC plan? (A child with an EHC plan cannot also "
+              "receive inclusion funding)"),
     ("h2", "Part B: why the school is asking for inclusion funding"),
     ("p", "Describe the child's needs and the support already in place through SEN support. "
           "Inclusion funding is for needs that cost more than the school can meet from its "

@@ -117,8 +117,8 @@ page(
     (2026, 9, 14),
     route="education-and-learning",
     body="""
-<p>Most children and young people with special educational needs get the help they need
-from their nursery, school or college. Some need more. These pages explain each step, from
+<p>In Riverford, the great majority of pupils with SEND get the help they need from their
+own nursery, school or college. Some need more. These pages explain each step, from
 the support every school must give to an education, health and care (EHC) plan.</p>
 
 <h2>In this section</h2>
@@ -394,9 +394,9 @@ page(
     (2026, 5, 18),
     route="education-and-learning",
     body="""
-<p>An education, health and care plan &ndash; an EHC plan, or EHCP &ndash; is a legal document.
-It describes a child or young person’s special educational needs, the outcomes they are
-working towards, and the support they <em>must</em> be given. The council has a duty to make
+<p>An education, health and care plan &ndash; an EHC plan, or EHCP &ndash; is legally binding.
+It sets out what a child or young person needs help with, the outcomes they are working
+towards, and the support they <em>must</em> be given. The council has a duty to make
 sure the education support in the plan happens.</p>
 
 <h2>Who needs an EHC plan?</h2>
