@@ -19,8 +19,8 @@ use tantivy::{DocAddress, DocId, Index, IndexReader, Score, SegmentReader, Tanti
 use super::query::{ParsedQuery, QueryItem, is_stop_term};
 use super::scoring::{Boost, boosts_for, static_factor};
 use super::snippet::{SNIPPET_CHARS, best_passage, opening};
-use super::{Explain, SearchError, SearchHit, SearchRequest, SearchResponse};
-use crate::config::{Config, DocumentMode, RankingConfig};
+use super::{BestBetNotice, Explain, SearchError, SearchHit, SearchRequest, SearchResponse};
+use crate::config::{BestBet, Config, DocumentMode, RankingConfig, trigger_terms};
 use crate::index::schema::{Fields, fields_of, register_analyzer, searched_fields};
 use crate::record::{IndexRecord, KeywordForm, Kind};
 use crate::store::Generation;
@@ -103,6 +103,7 @@ impl Engine {
             total: 0,
             took_ms: 0.0,
             results: Vec::new(),
+            best_bets: Vec::new(),
         };
         if parsed.is_empty() {
             response.took_ms = elapsed_ms(started);
@@ -118,43 +119,163 @@ impl Engine {
             .search(&query, &(Count, collector))
             .map_err(SearchError::Query)?;
 
-        let mut scored = Vec::with_capacity(top.len());
+        let mut ranked: Vec<Ranked> = Vec::with_capacity(top.len());
+        let mut seen: HashSet<String> = HashSet::new();
         for ((_, text_score), address) in top {
             let record = self.load_record(&searcher, address)?;
-            let boosts = boosts_for(config, &record, &parsed);
-            let factor: f32 = boosts.iter().map(|boost| boost.factor).product();
-            scored.push((text_score * factor, text_score, boosts, record));
-        }
-        // Ties keep a stable order by URL so that pages never swap between requests.
-        scored.sort_by(|a, b| {
-            b.0.total_cmp(&a.0)
-                .then_with(|| a.3.page.url.cmp(&b.3.page.url))
-        });
-
-        let terms: HashSet<String> = parsed.all_terms().into_iter().map(String::from).collect();
-        let content: HashSet<String> = parsed
-            .content_terms()
-            .into_iter()
-            .map(String::from)
-            .collect();
-        let mut seen: HashSet<String> = HashSet::new();
-        let mut hits = Vec::new();
-        for (score, text_score, boosts, record) in scored {
             if !seen.insert(record.page.url.clone()) {
                 continue;
             }
-            hits.push(to_hit(
-                &record, score, text_score, boosts, &content, &terms, request,
-            ));
+            let boosts = boosts_for(config, &record, &parsed);
+            let factor: f32 = boosts.iter().map(|boost| boost.factor).product();
+            ranked.push(Ranked {
+                score: text_score * factor,
+                text_score,
+                boosts,
+                record,
+                pinned_by: None,
+            });
         }
-        response.results = hits
+        // Ties keep a stable order by URL so that pages never swap between requests.
+        ranked.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then_with(|| a.record.page.url.cmp(&b.record.page.url))
+        });
+
+        let mut total = total;
+        let bets: Vec<&BestBet> = {
+            let query_terms = trigger_terms(&parsed.text);
+            rules
+                .best_bets
+                .bets
+                .iter()
+                .filter(|bet| bet.matches(&query_terms))
+                .collect()
+        };
+        for bet in &bets {
+            self.apply_bet(bet, &query, request, &mut ranked, &mut total)?;
+            if let Some(message) = &bet.message {
+                response.best_bets.push(BestBetNotice {
+                    name: bet.name.clone(),
+                    message: message.clone(),
+                });
+            }
+        }
+
+        let marked: HashSet<String> = parsed
+            .marked_terms()
+            .into_iter()
+            .map(String::from)
+            .collect();
+        response.results = ranked
             .into_iter()
             .skip(request.offset)
             .take(request.limit)
+            .map(|ranked| to_hit(ranked, &marked, request))
             .collect();
         response.total = total;
         response.took_ms = elapsed_ms(started);
         Ok(response)
+    }
+
+    /// Hides and pins the pages a triggered best bet names, keeping `total` exact: a hidden
+    /// page that matched the query leaves the count, a pinned one that did not joins it.
+    fn apply_bet(
+        &self,
+        bet: &BestBet,
+        query: &dyn Query,
+        request: &SearchRequest,
+        ranked: &mut Vec<Ranked>,
+        total: &mut usize,
+    ) -> Result<(), SearchError> {
+        let searcher = self.reader.searcher();
+        for target in &bet.hide {
+            ranked.retain(|entry| !is_target(&entry.record, target));
+            if self.target_matches(&searcher, query, target)? {
+                *total = total.saturating_sub(1);
+            }
+        }
+        for pin in &bet.pins {
+            let Some(record) = self.record_by_target(&searcher, &pin.target)? else {
+                tracing::warn!(bet = %bet.name, target = %pin.target, "pinned page is not in the index");
+                continue;
+            };
+            let kind_ok = request.kind.is_none_or(|kind| kind == record.page.kind);
+            let section_ok = request
+                .section
+                .as_ref()
+                .is_none_or(|section| record.facts.section.as_ref() == Some(section));
+            if !kind_ok || !section_ok {
+                continue;
+            }
+            let existing = ranked
+                .iter()
+                .position(|entry| entry.record.page.url == record.page.url);
+            let entry = match existing {
+                Some(position) => ranked.remove(position),
+                None => {
+                    if !self.target_matches(&searcher, query, &pin.target)? {
+                        *total += 1;
+                    }
+                    Ranked {
+                        score: 0.0,
+                        text_score: 0.0,
+                        boosts: Vec::new(),
+                        record,
+                        pinned_by: None,
+                    }
+                }
+            };
+            let position = (pin.position - 1).min(ranked.len());
+            ranked.insert(
+                position,
+                Ranked {
+                    pinned_by: Some(bet.name.clone()),
+                    ..entry
+                },
+            );
+        }
+        Ok(())
+    }
+
+    fn target_term(&self, target: &str) -> Term {
+        if target.starts_with("http://") || target.starts_with("https://") {
+            Term::from_field_text(self.fields.url, target)
+        } else {
+            Term::from_field_text(self.fields.path, target)
+        }
+    }
+
+    /// Whether the page a best bet names is among the query's matches.
+    fn target_matches(
+        &self,
+        searcher: &tantivy::Searcher,
+        query: &dyn Query,
+        target: &str,
+    ) -> Result<bool, SearchError> {
+        let only_target = TermQuery::new(self.target_term(target), IndexRecordOption::Basic);
+        let both = BooleanQuery::new(vec![
+            (Occur::Must, query.box_clone()),
+            (Occur::Must, Box::new(only_target)),
+        ]);
+        let count = searcher.search(&both, &Count).map_err(SearchError::Query)?;
+        Ok(count > 0)
+    }
+
+    fn record_by_target(
+        &self,
+        searcher: &tantivy::Searcher,
+        target: &str,
+    ) -> Result<Option<IndexRecord>, SearchError> {
+        let query = TermQuery::new(self.target_term(target), IndexRecordOption::Basic);
+        let top = searcher
+            .search(&query, &TopDocs::with_limit(1).order_by_score())
+            .map_err(SearchError::Query)?;
+        match top.first() {
+            Some((_, address)) => Ok(Some(self.load_record(searcher, *address)?)),
+            None => Ok(None),
+        }
     }
 
     /// Every record of the generation, in index order. Reads the whole doc store: for
@@ -468,22 +589,31 @@ fn snippet_of(record: &IndexRecord, terms: &HashSet<String>) -> String {
     opening(text, terms, SNIPPET_CHARS)
 }
 
-fn to_hit(
-    record: &IndexRecord,
+/// A candidate after re-scoring.
+struct Ranked {
     score: f32,
     text_score: f32,
     boosts: Vec<Boost>,
-    content_terms: &HashSet<String>,
-    all_terms: &HashSet<String>,
-    request: &SearchRequest,
-) -> SearchHit {
+    record: IndexRecord,
+    /// The best bet that put it where it is.
+    pinned_by: Option<String>,
+}
+
+fn is_target(record: &IndexRecord, target: &str) -> bool {
+    record.facts.path == target || record.page.url == target
+}
+
+fn to_hit(ranked: Ranked, marked: &HashSet<String>, request: &SearchRequest) -> SearchHit {
+    let Ranked {
+        score,
+        text_score,
+        boosts,
+        record,
+        pinned_by,
+    } = ranked;
+    let record = &record;
     let page = &record.page;
     let facts = &record.facts;
-    let marked = if content_terms.is_empty() {
-        all_terms
-    } else {
-        content_terms
-    };
     let is_document = page.kind == Kind::Document;
     SearchHit {
         url: page.url.clone(),
@@ -502,7 +632,12 @@ fn to_hit(
         size_bytes: is_document.then_some(page.size_bytes),
         last_reviewed: page.last_reviewed.map(|date| date.to_string()),
         language: page.language.clone(),
-        explain: request.explain.then_some(Explain { text_score, boosts }),
+        pinned: pinned_by.is_some(),
+        explain: request.explain.then_some(Explain {
+            text_score,
+            boosts,
+            pinned_by,
+        }),
     }
 }
 
@@ -638,6 +773,49 @@ mod tests {
             engine.search(&unknown, &config),
             Err(SearchError::UnknownSection { .. })
         ));
+        Ok(())
+    }
+
+    #[test]
+    fn best_bets_pin_hide_and_say_why() -> Result<(), SearchError> {
+        let (_temp, engine) = engine_for(sample());
+        let dir = tempfile::tempdir().expect("temp dir");
+        let bets = r#"
+[[bet]]
+name = "funding help"
+contains = ["inclusion funding"]
+pin = [{ path = "/breaks.aspx", position = 1 }]
+hide = ["/docs/form.pdf"]
+message = "Ask your school first."
+"#;
+        std::fs::write(dir.path().join("best-bets.toml"), bets).expect("write");
+        let config = Config::load(dir.path()).expect("valid config");
+
+        let mut request = SearchRequest::new("Inclusion Funded");
+        request.explain = true;
+        let response = engine.search(&request, &config)?;
+        let paths: Vec<&str> = response
+            .results
+            .iter()
+            .map(|hit| hit.path.as_str())
+            .collect();
+        assert_eq!(paths, vec!["/breaks.aspx", "/inclusion/inclusion.aspx"]);
+        assert!(response.results[0].pinned);
+        assert!(!response.results[1].pinned);
+        let explain = response.results[0]
+            .explain
+            .as_ref()
+            .expect("explain requested");
+        assert_eq!(explain.pinned_by.as_deref(), Some("funding help"));
+        assert_eq!(
+            response.total, 2,
+            "the form leaves the count, the pinned page joins it"
+        );
+        assert_eq!(response.best_bets[0].message, "Ask your school first.");
+
+        let other = engine.search(&SearchRequest::new("short breaks"), &config)?;
+        assert!(other.best_bets.is_empty());
+        assert!(other.results.iter().all(|hit| !hit.pinned));
         Ok(())
     }
 

@@ -59,6 +59,16 @@ pub struct SearchResponse {
     pub total: usize,
     pub took_ms: f64,
     pub results: Vec<SearchHit>,
+    /// Messages of the best bets this query triggered.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub best_bets: Vec<BestBetNotice>,
+}
+
+/// A best bet's message, shown with the results.
+#[derive(Debug, Clone, Serialize)]
+pub struct BestBetNotice {
+    pub name: String,
+    pub message: String,
 }
 
 /// One result.
@@ -84,6 +94,8 @@ pub struct SearchHit {
     pub size_bytes: Option<u64>,
     pub last_reviewed: Option<String>,
     pub language: Option<String>,
+    /// Put at its position by a best bet rather than by its score.
+    pub pinned: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub explain: Option<Explain>,
 }
@@ -95,6 +107,9 @@ pub struct Explain {
     pub text_score: f32,
     /// Every multiplier applied, with its rule.
     pub boosts: Vec<Boost>,
+    /// The best bet that pinned this result, if one did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pinned_by: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
