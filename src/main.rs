@@ -48,6 +48,10 @@ enum Command {
         /// Address to listen on; a port of 0 picks a free one.
         #[arg(long, default_value = "127.0.0.1:7700")]
         addr: SocketAddr,
+        /// File holding the admin token (else the OFFER_SEARCH_ADMIN_TOKEN variable). With
+        /// neither, the /admin routes are off.
+        #[arg(long)]
+        admin_token_file: Option<PathBuf>,
     },
     /// Search the current index from the terminal, with the same ranking as the API.
     Search {
@@ -144,7 +148,14 @@ fn run() -> anyhow::Result<()> {
 
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     match cli.command {
-        Command::Serve { folders, addr } => runtime.block_on(serve(&folders, addr)),
+        Command::Serve {
+            folders,
+            addr,
+            admin_token_file,
+        } => {
+            let token = admin_token(admin_token_file.as_deref())?;
+            runtime.block_on(serve(&folders, addr, token))
+        }
         Command::Search {
             folders,
             query,
@@ -198,7 +209,28 @@ fn load_config(dir: &Path) -> anyhow::Result<Config> {
     Config::load(dir).with_context(|| format!("cannot load config folder `{}`", dir.display()))
 }
 
-async fn serve(folders: &Folders, addr: SocketAddr) -> anyhow::Result<()> {
+/// Environment variable that may hold the admin token.
+const ADMIN_TOKEN_VARIABLE: &str = "OFFER_SEARCH_ADMIN_TOKEN";
+
+fn admin_token(file: Option<&Path>) -> anyhow::Result<Option<String>> {
+    if let Some(file) = file {
+        let text = std::fs::read_to_string(file)
+            .with_context(|| format!("cannot read admin token file `{}`", file.display()))?;
+        let token = text.trim().to_string();
+        anyhow::ensure!(
+            !token.is_empty(),
+            "admin token file `{}` is empty",
+            file.display()
+        );
+        return Ok(Some(token));
+    }
+    Ok(std::env::var(ADMIN_TOKEN_VARIABLE)
+        .ok()
+        .map(|token| token.trim().to_string())
+        .filter(|token| !token.is_empty()))
+}
+
+async fn serve(folders: &Folders, addr: SocketAddr, token: Option<String>) -> anyhow::Result<()> {
     let config = load_config(&folders.config)?;
     let data = DataDir::new(&folders.data);
     let index = LiveIndex::open(data).context("cannot open the current index generation")?;
@@ -218,7 +250,12 @@ async fn serve(folders: &Folders, addr: SocketAddr) -> anyhow::Result<()> {
         .context("cannot read the bound address")?;
     println!("listening on http://{bound}");
 
-    let app = router(AppState::new(index, config));
+    let state = AppState::new(index, config).with_admin_token(token);
+    if state.admin_token.is_none() {
+        tracing::info!("admin routes are off: no admin token is configured");
+    }
+    tokio::spawn(state.config.clone().watch());
+    let app = router(state);
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await

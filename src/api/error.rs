@@ -18,6 +18,10 @@ pub enum ApiError {
     /// No index has been built yet.
     NoIndex,
     NotFound,
+    /// A missing or wrong admin token. Says nothing more.
+    Unauthorized,
+    /// A config change that does not validate; the message names the file and key.
+    InvalidConfig(String),
     /// Something failed on our side; the details are logged, not sent.
     Internal(String),
 }
@@ -56,6 +60,14 @@ impl IntoResponse for ApiError {
                 "not_found",
                 "no such page".to_string(),
             ),
+            ApiError::Unauthorized => (
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "unauthorized".to_string(),
+            ),
+            ApiError::InvalidConfig(message) => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "invalid_config", message)
+            }
             ApiError::Internal(detail) => {
                 tracing::error!(error = %detail, "request failed");
                 (

@@ -4,44 +4,60 @@
 //! blocking thread, and turn the outcome into JSON. [`error::ApiError`] is the one place that
 //! picks a status code.
 
+mod admin;
 mod error;
 mod health;
 mod search;
 
 use std::sync::Arc;
 
-use arc_swap::ArcSwap;
 use axum::Router;
-use axum::routing::get;
+use axum::middleware::from_fn_with_state;
+use axum::routing::{get, post};
 use tower_http::trace::TraceLayer;
 
 pub use error::ApiError;
 
 use crate::config::Config;
+use crate::config::live::LiveConfig;
 use crate::search::live::LiveIndex;
 
 /// Shared services behind every request. Cloning is cheap.
 #[derive(Clone)]
 pub struct AppState {
     pub index: LiveIndex,
-    pub config: Arc<ArcSwap<Config>>,
+    pub config: LiveConfig,
+    /// Bearer token for `/admin/...`; `None` turns the admin routes off.
+    pub admin_token: Option<Arc<str>>,
 }
 
 impl AppState {
     pub fn new(index: LiveIndex, config: Config) -> AppState {
         AppState {
             index,
-            config: Arc::new(ArcSwap::from_pointee(config)),
+            config: LiveConfig::new(config),
+            admin_token: None,
         }
+    }
+
+    pub fn with_admin_token(mut self, token: Option<String>) -> AppState {
+        self.admin_token = token.filter(|token| !token.is_empty()).map(Arc::from);
+        self
     }
 }
 
 /// Builds the router over `state`; tests drive it in-process.
 pub fn router(state: AppState) -> Router {
-    Router::new()
+    let mut app = Router::new()
         .route("/search", get(search::search))
-        .route("/health", get(health::health))
-        .fallback(error::not_found)
+        .route("/health", get(health::health));
+    if state.admin_token.is_some() {
+        let admin = Router::new()
+            .route("/admin/reload", post(admin::reload))
+            .route_layer(from_fn_with_state(state.clone(), admin::require_token));
+        app = app.merge(admin);
+    }
+    app.fallback(error::not_found)
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

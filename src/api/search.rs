@@ -20,7 +20,7 @@ pub async fn search(
     let Some(engine) = state.index.engine() else {
         return Err(ApiError::NoIndex);
     };
-    let config = state.config.load_full();
+    let config = state.config.load();
 
     let outcome = tokio::task::spawn_blocking(move || engine.search(&request, &config))
         .await

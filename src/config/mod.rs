@@ -5,6 +5,7 @@
 //! the program uses. Every error names the file, the key and the reason.
 
 mod best_bets;
+pub mod live;
 mod ranking;
 mod site;
 mod synonyms;
