@@ -1,0 +1,267 @@
+//! The HTTP API driven in-process through its router: shapes, status codes, bad input.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use serde_json::Value;
+use tower::ServiceExt;
+
+use offer_search::api::{AppState, router};
+use offer_search::config::Config;
+use offer_search::publish::publish_records;
+use offer_search::record::{Kind, Link, LinkPlace, PageRecord};
+use offer_search::search::live::LiveIndex;
+use offer_search::store::DataDir;
+
+fn page(url: &str, title: &str, body: &str) -> PageRecord {
+    PageRecord {
+        url: url.to_string(),
+        kind: Kind::Page,
+        title: format!("{title} - Riverford"),
+        description: format!("About {title}."),
+        keywords: String::new(),
+        headings: Vec::new(),
+        body: body.to_string(),
+        breadcrumbs: Vec::new(),
+        links: Vec::new(),
+        language: Some("eng".into()),
+        last_reviewed: None,
+        content_type: "text/html".to_string(),
+        size_bytes: body.len() as u64,
+        content_hash: url.to_string(),
+    }
+}
+
+fn records() -> Vec<PageRecord> {
+    let mut intro = page(
+        "http://site/inclusion/inclusion.html",
+        "Inclusion funding",
+        "Inclusion funding helps schools support children. It costs £200 – “free” for you.",
+    );
+    intro.links.push(Link {
+        url: "http://site/docs/form.pdf".into(),
+        text: "Application form".into(),
+        place: LinkPlace::Main,
+    });
+    let mut form = page(
+        "http://site/docs/form.pdf",
+        "Inclusion funding form",
+        "Inclusion funding application form.",
+    );
+    form.kind = Kind::Document;
+    form.title = "Inclusion funding form".into();
+    form.content_type = "application/pdf".into();
+    vec![
+        intro,
+        form,
+        page(
+            "http://site/breaks.html",
+            "Short breaks",
+            "Short breaks give carers a rest.",
+        ),
+    ]
+}
+
+struct Harness {
+    _temp: tempfile::TempDir,
+    app: axum::Router,
+    config_dir: std::path::PathBuf,
+}
+
+fn harness(with_index: bool, token: Option<&str>) -> Harness {
+    let temp = tempfile::tempdir().expect("temp dir");
+    let data = DataDir::new(temp.path().join("data"));
+    let config_dir = temp.path().join("config");
+    std::fs::create_dir_all(&config_dir).expect("config dir");
+    let config = Config::load(&config_dir).expect("default config");
+    if with_index {
+        let lock = data.lock().expect("lock");
+        publish_records(&data, &lock, &config, records(), None, false).expect("publish");
+    }
+    let index = LiveIndex::open(data).expect("open index");
+    let state = AppState::new(index, config).with_admin_token(token.map(String::from));
+    Harness {
+        _temp: temp,
+        app: router(state),
+        config_dir,
+    }
+}
+
+async fn call(
+    app: &axum::Router,
+    method: &str,
+    uri: &str,
+    token: Option<&str>,
+) -> (StatusCode, Value) {
+    let mut builder = Request::builder().method(method).uri(uri);
+    if let Some(token) = token {
+        builder = builder.header("authorization", format!("Bearer {token}"));
+    }
+    let request = builder.body(Body::empty()).expect("request");
+    let response = app.clone().oneshot(request).await.expect("router answers");
+    let status = response.status();
+    let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
+        .await
+        .expect("body");
+    let body: Value = serde_json::from_slice(&bytes).unwrap_or_else(|err| {
+        panic!(
+            "{uri} gave no JSON ({err}): {}",
+            String::from_utf8_lossy(&bytes)
+        )
+    });
+    (status, body)
+}
+
+#[tokio::test]
+async fn no_index_yet_is_503_with_a_reason() {
+    let harness = harness(false, None);
+    let (status, body) = call(&harness.app, "GET", "/health", None).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(body["status"], "no_index");
+    let (status, body) = call(&harness.app, "GET", "/search?q=autism", None).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(body["error"]["code"], "no_index");
+}
+
+#[tokio::test]
+async fn search_answers_with_the_documented_shape() {
+    let harness = harness(true, None);
+    let (status, body) = call(&harness.app, "GET", "/search?q=inclusion%20funding", None).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["query"], "inclusion funding");
+    assert_eq!(body["total"], 2);
+    assert!(body["took_ms"].is_number());
+    let first = &body["results"][0];
+    for field in [
+        "url",
+        "path",
+        "title",
+        "kind",
+        "section",
+        "description",
+        "snippet",
+        "score",
+        "landing",
+        "parent_url",
+    ] {
+        assert!(
+            first.get(field).is_some(),
+            "result lacks `{field}`: {first}"
+        );
+    }
+    assert_eq!(first["path"], "/inclusion/inclusion.html");
+    assert_eq!(first["title"], "Inclusion funding");
+    assert!(
+        first["snippet"]
+            .as_str()
+            .is_some_and(|s| s.contains("<mark>Inclusion</mark>"))
+    );
+    let form = &body["results"][1];
+    assert_eq!(form["kind"], "document");
+    assert_eq!(form["parent_url"], "http://site/inclusion/inclusion.html");
+
+    let (_, health) = call(&harness.app, "GET", "/health", None).await;
+    assert_eq!(health["status"], "serving");
+    assert_eq!(health["pages"], 2);
+    assert_eq!(health["documents"], 1);
+}
+
+#[tokio::test]
+async fn snippets_keep_pound_signs_dashes_and_quotes() {
+    let harness = harness(true, None);
+    let (_, body) = call(&harness.app, "GET", "/search?q=costs", None).await;
+    let snippet = body["results"][0]["snippet"].as_str().unwrap_or_default();
+    assert!(snippet.contains("£200 – “free”"), "{snippet}");
+}
+
+#[tokio::test]
+async fn bad_parameters_are_400_with_json_errors() {
+    let harness = harness(true, None);
+    let cases = [
+        ("/search", "empty_query"),
+        ("/search?q=%20%20", "empty_query"),
+        ("/search?q=x&limit=abc", "bad_limit"),
+        ("/search?q=x&limit=0", "bad_limit"),
+        ("/search?q=x&offset=-4", "bad_offset"),
+        ("/search?q=x&offset=5000", "bad_offset"),
+        ("/search?q=x&kind=pdf", "bad_kind"),
+        ("/search?q=x&section=nowhere", "bad_section"),
+        ("/search?q=x&explain=maybe", "bad_flag"),
+    ];
+    for (uri, code) in cases {
+        let (status, body) = call(&harness.app, "GET", uri, None).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{uri}: {body}");
+        assert_eq!(body["error"]["code"], code, "{uri}: {body}");
+        assert!(
+            body["error"]["message"]
+                .as_str()
+                .is_some_and(|m| !m.is_empty())
+        );
+    }
+    let (status, body) = call(&harness.app, "GET", "/search?q=short&limit=500", None).await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "limit above the maximum is clamped: {body}"
+    );
+}
+
+#[tokio::test]
+async fn odd_queries_never_fail() {
+    let harness = harness(true, None);
+    let long = "a".repeat(10_000);
+    let queries = [
+        "a%3A(%5E",
+        "%22%22",
+        "((((%5B%5B",
+        "AND%20OR%20NOT",
+        "%E2%80%9Cshort%20breaks",
+        "%F0%9F%99%82",
+        "%D8%B4%D9%83%D8%B1%D8%A7",
+        "%00%01%02",
+        "http%3A%2F%2Fexample.org%2Fa%3Fb%3Dc",
+        "-short%20%2Bbreaks%5E2",
+        long.as_str(),
+    ];
+    for query in queries {
+        let (status, body) = call(&harness.app, "GET", &format!("/search?q={query}"), None).await;
+        assert!(
+            status == StatusCode::OK || status == StatusCode::BAD_REQUEST,
+            "{query}: {status} {body}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn admin_routes_are_off_without_a_token() {
+    let harness = harness(true, None);
+    let (status, _) = call(&harness.app, "POST", "/admin/reload", Some("anything")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn admin_reload_needs_the_token_and_refuses_bad_rules() {
+    let harness = harness(true, Some("s3cret"));
+    let (status, body) = call(&harness.app, "POST", "/admin/reload", Some("wrong")).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(body["error"]["message"], "unauthorized");
+    let (status, _) = call(&harness.app, "POST", "/admin/reload", None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    let (status, body) = call(&harness.app, "POST", "/admin/reload", Some("s3cret")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+
+    std::fs::write(
+        harness.config_dir.join("ranking.toml"),
+        "[documents]\nmode = \"hide\"\n",
+    )
+    .expect("write");
+    let (status, body) = call(&harness.app, "POST", "/admin/reload", Some("s3cret")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let message = body["error"]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("ranking.toml") && message.contains("documents.mode"),
+        "{message}"
+    );
+    let (status, _) = call(&harness.app, "GET", "/search?q=short", None).await;
+    assert_eq!(status, StatusCode::OK, "the old rules keep serving");
+}
