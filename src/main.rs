@@ -7,7 +7,11 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(name = "offer-search", version, about = "Site search for a SEND Local Offer website")]
+#[command(
+    name = "offer-search",
+    version,
+    about = "Site search for a SEND Local Offer website"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -37,7 +41,11 @@ fn main() -> anyhow::Result<()> {
             std::process::exit(code);
         }
         Command::Version { data } => {
-            println!("offer-search {} (data {})", env!("CARGO_PKG_VERSION"), data.display());
+            println!(
+                "offer-search {} (data {})",
+                env!("CARGO_PKG_VERSION"),
+                data.display()
+            );
             Ok(())
         }
     }

@@ -161,7 +161,11 @@ impl Default for RankingConfig {
 fn weight(path: &Path, key: &str, value: Option<f32>, default: f32) -> Result<f32, ConfigError> {
     let value = value.unwrap_or(default);
     if !value.is_finite() || value < 0.0 || value > 100.0 {
-        return Err(invalid(path, key, format!("{value} is not between 0 and 100")));
+        return Err(invalid(
+            path,
+            key,
+            format!("{value} is not between 0 and 100"),
+        ));
     }
     Ok(value)
 }
@@ -174,7 +178,11 @@ fn multiplier(
 ) -> Result<f32, ConfigError> {
     let value = value.unwrap_or(default);
     if !value.is_finite() || value <= 0.0 || value > 100.0 {
-        return Err(invalid(path, key, format!("{value} is not above 0 and at most 100")));
+        return Err(invalid(
+            path,
+            key,
+            format!("{value} is not above 0 and at most 100"),
+        ));
     }
     Ok(value)
 }
@@ -186,14 +194,24 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<RankingConfig, ConfigErro
 
     let fields = FieldWeights {
         title: weight(path, "fields.title", raw.fields.title, field_defaults.title)?,
-        keywords: weight(path, "fields.keywords", raw.fields.keywords, field_defaults.keywords)?,
+        keywords: weight(
+            path,
+            "fields.keywords",
+            raw.fields.keywords,
+            field_defaults.keywords,
+        )?,
         keyword_list: weight(
             path,
             "fields.keyword_list",
             raw.fields.keyword_list,
             field_defaults.keyword_list,
         )?,
-        headings: weight(path, "fields.headings", raw.fields.headings, field_defaults.headings)?,
+        headings: weight(
+            path,
+            "fields.headings",
+            raw.fields.headings,
+            field_defaults.headings,
+        )?,
         description: weight(
             path,
             "fields.description",
@@ -218,13 +236,24 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<RankingConfig, ConfigErro
         }
     };
 
-    let landing_depth_decay = raw.landing.depth_decay.unwrap_or(defaults.landing_depth_decay);
+    let landing_depth_decay = raw
+        .landing
+        .depth_decay
+        .unwrap_or(defaults.landing_depth_decay);
     if !(0.0..=1.0).contains(&landing_depth_decay) {
-        return Err(invalid(path, "landing.depth_decay", "must be between 0 and 1"));
+        return Err(invalid(
+            path,
+            "landing.depth_decay",
+            "must be between 0 and 1",
+        ));
     }
     let document_factor = raw.documents.factor.unwrap_or(defaults.document_factor);
     if !document_factor.is_finite() || document_factor <= 0.0 || document_factor > 1.0 {
-        return Err(invalid(path, "documents.factor", "must be above 0 and at most 1"));
+        return Err(invalid(
+            path,
+            "documents.factor",
+            "must be above 0 and at most 1",
+        ));
     }
 
     let mut section_boosts = BTreeMap::new();
@@ -235,7 +264,12 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<RankingConfig, ConfigErro
 
     Ok(RankingConfig {
         fields,
-        landing_boost: multiplier(path, "landing.boost", raw.landing.boost, defaults.landing_boost)?,
+        landing_boost: multiplier(
+            path,
+            "landing.boost",
+            raw.landing.boost,
+            defaults.landing_boost,
+        )?,
         landing_depth_decay,
         landing_min_child_links: raw
             .landing
@@ -250,7 +284,12 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<RankingConfig, ConfigErro
             .lift_when_named
             .unwrap_or(defaults.document_lift_when_named),
         section_boosts,
-        phrase_boost: multiplier(path, "phrase.boost", raw.phrase.boost, defaults.phrase_boost)?,
+        phrase_boost: multiplier(
+            path,
+            "phrase.boost",
+            raw.phrase.boost,
+            defaults.phrase_boost,
+        )?,
         phrase_slop: raw.phrase.slop.unwrap_or(defaults.phrase_slop),
         exact_title_boost: multiplier(
             path,
@@ -267,7 +306,10 @@ mod tests {
 
     #[test]
     fn empty_file_gives_defaults() -> Result<(), ConfigError> {
-        assert_eq!(parse(Path::new("ranking.toml"), "")?, RankingConfig::default());
+        assert_eq!(
+            parse(Path::new("ranking.toml"), "")?,
+            RankingConfig::default()
+        );
         Ok(())
     }
 

@@ -160,7 +160,13 @@ impl Default for ExtractConfig {
             ".breadcrumbs",
             ".breadcrumb",
         ];
-        let main = ["main", "[role=main]", "#main-content", "#content", "article"];
+        let main = [
+            "main",
+            "[role=main]",
+            "#main-content",
+            "#content",
+            "article",
+        ];
         ExtractConfig {
             drop_selectors: drop.iter().map(|s| s.to_string()).collect(),
             main_selectors: main.iter().map(|s| s.to_string()).collect(),
@@ -187,9 +193,14 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<SiteConfig, ConfigError> 
     let mut start_urls = Vec::new();
     for (position, text) in raw.site.start_urls.iter().enumerate() {
         let key = format!("site.start_urls[{position}]");
-        let url = Url::parse(text).map_err(|err| invalid(path, &key, format!("`{text}`: {err}")))?;
+        let url =
+            Url::parse(text).map_err(|err| invalid(path, &key, format!("`{text}`: {err}")))?;
         if !matches!(url.scheme(), "http" | "https") {
-            return Err(invalid(path, &key, format!("`{text}`: only http and https")));
+            return Err(invalid(
+                path,
+                &key,
+                format!("`{text}`: only http and https"),
+            ));
         }
         start_urls.push(url);
     }
@@ -212,31 +223,55 @@ fn validate_crawl(
 ) -> Result<CrawlConfig, ConfigError> {
     let concurrency = raw.concurrency.unwrap_or(defaults.concurrency);
     if !(1..=64).contains(&concurrency) {
-        return Err(invalid(path, "crawl.concurrency", "must be between 1 and 64"));
+        return Err(invalid(
+            path,
+            "crawl.concurrency",
+            "must be between 1 and 64",
+        ));
     }
     let max_pages = raw.max_pages.unwrap_or(defaults.max_pages);
     if max_pages == 0 {
         return Err(invalid(path, "crawl.max_pages", "must be at least 1"));
     }
-    let max_response_bytes = raw.max_response_bytes.unwrap_or(defaults.max_response_bytes);
+    let max_response_bytes = raw
+        .max_response_bytes
+        .unwrap_or(defaults.max_response_bytes);
     if max_response_bytes < 1024 {
-        return Err(invalid(path, "crawl.max_response_bytes", "must be at least 1024"));
+        return Err(invalid(
+            path,
+            "crawl.max_response_bytes",
+            "must be at least 1024",
+        ));
     }
     let timeout_secs = raw
         .request_timeout_secs
         .unwrap_or(defaults.request_timeout.as_secs());
     if timeout_secs == 0 {
-        return Err(invalid(path, "crawl.request_timeout_secs", "must be at least 1"));
+        return Err(invalid(
+            path,
+            "crawl.request_timeout_secs",
+            "must be at least 1",
+        ));
     }
     let document_timeout_secs = raw
         .document_timeout_secs
         .unwrap_or(defaults.document_timeout.as_secs());
     if document_timeout_secs == 0 {
-        return Err(invalid(path, "crawl.document_timeout_secs", "must be at least 1"));
+        return Err(invalid(
+            path,
+            "crawl.document_timeout_secs",
+            "must be at least 1",
+        ));
     }
-    let document_memory_mb = raw.document_memory_mb.unwrap_or(defaults.document_memory_mb);
+    let document_memory_mb = raw
+        .document_memory_mb
+        .unwrap_or(defaults.document_memory_mb);
     if document_memory_mb < 64 {
-        return Err(invalid(path, "crawl.document_memory_mb", "must be at least 64"));
+        return Err(invalid(
+            path,
+            "crawl.document_memory_mb",
+            "must be at least 64",
+        ));
     }
     let user_agent = raw.user_agent.unwrap_or(defaults.user_agent);
     if user_agent.trim().is_empty() {
@@ -245,7 +280,10 @@ fn validate_crawl(
 
     Ok(CrawlConfig {
         concurrency,
-        delay: raw.delay_ms.map(Duration::from_millis).unwrap_or(defaults.delay),
+        delay: raw
+            .delay_ms
+            .map(Duration::from_millis)
+            .unwrap_or(defaults.delay),
         max_pages,
         max_response_bytes,
         request_timeout: Duration::from_secs(timeout_secs),
@@ -270,7 +308,11 @@ fn validate_extract(
     ] {
         for selector in list {
             if scraper::Selector::parse(selector).is_err() {
-                return Err(invalid(path, key, format!("`{selector}` is not a CSS selector")));
+                return Err(invalid(
+                    path,
+                    key,
+                    format!("`{selector}` is not a CSS selector"),
+                ));
             }
         }
     }
@@ -304,15 +346,21 @@ mod tests {
 
     #[test]
     fn bad_start_url_names_key() {
-        let err = parse(Path::new("site.toml"), "[site]\nstart_urls = [\"ftp://x\"]\n")
-            .unwrap_err();
+        let err = parse(
+            Path::new("site.toml"),
+            "[site]\nstart_urls = [\"ftp://x\"]\n",
+        )
+        .unwrap_err();
         assert!(err.to_string().contains("site.start_urls[0]"), "{err}");
     }
 
     #[test]
     fn bad_selector_is_refused() {
-        let err = parse(Path::new("site.toml"), "[extract]\ndrop_selectors = [\"((\"]\n")
-            .unwrap_err();
+        let err = parse(
+            Path::new("site.toml"),
+            "[extract]\ndrop_selectors = [\"((\"]\n",
+        )
+        .unwrap_err();
         assert!(err.to_string().contains("extract.drop_selectors"), "{err}");
     }
 }
