@@ -42,6 +42,19 @@ pub fn detect_language(text: &str) -> Option<String> {
     info.is_reliable().then(|| info.lang().code().to_string())
 }
 
+/// The text an XML entity or character reference stands for (`&amp;` → `&`, `&#163;` → `£`).
+/// Unknown named entities give `None`: without a DTD they have no defined text.
+pub fn xml_reference_text(reference: &quick_xml::events::BytesRef<'_>) -> Option<String> {
+    if reference.is_char_ref() {
+        return reference
+            .resolve_char_ref()
+            .ok()
+            .flatten()
+            .map(String::from);
+    }
+    quick_xml::escape::resolve_predefined_entity(reference).map(str::to_string)
+}
+
 static REVIEW_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?i)\b(?:page\s+)?last\s+(?:reviewed|updated|modified|revised)(?:\s+on)?\s*[:\-–—]?\s*",
