@@ -67,7 +67,7 @@ static NUMERIC_DMY: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static ISO_DATE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(\d{4})-(\d{2})-(\d{2})\b").expect("valid pattern"));
+    LazyLock::new(|| Regex::new(r"^(\d{4})-(\d{2})-(\d{2})(?:\b|T)").expect("valid pattern"));
 
 static DAY_MONTH_YEAR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^(?:[a-z]+,?\s+)?(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]{3,9})\.?,?\s+(\d{4})\b")
