@@ -197,7 +197,7 @@ impl RankingConfig {
 
 fn weight(path: &Path, key: &str, value: Option<f32>, default: f32) -> Result<f32, ConfigError> {
     let value = value.unwrap_or(default);
-    if !value.is_finite() || value < 0.0 || value > 100.0 {
+    if !value.is_finite() || !(0.0..=100.0).contains(&value) {
         return Err(invalid(
             path,
             key,

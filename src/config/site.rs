@@ -52,7 +52,7 @@ struct RawExtract {
 }
 
 /// Validated `site.toml`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct SiteConfig {
     /// Where a crawl starts when none are given on the command line.
     pub start_urls: Vec<Url>,
@@ -171,17 +171,6 @@ impl Default for ExtractConfig {
             drop_selectors: drop.iter().map(|s| s.to_string()).collect(),
             main_selectors: main.iter().map(|s| s.to_string()).collect(),
             title_suffix: None,
-        }
-    }
-}
-
-impl Default for SiteConfig {
-    fn default() -> Self {
-        SiteConfig {
-            start_urls: Vec::new(),
-            allowed_hosts: Vec::new(),
-            crawl: CrawlConfig::default(),
-            extract: ExtractConfig::default(),
         }
     }
 }

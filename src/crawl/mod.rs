@@ -4,10 +4,21 @@
 //! URLs so each page is fetched and recorded once, and hands each response to
 //! [`crate::extract`]. One bad page never stops a crawl: it is logged with its URL, counted
 //! by reason in the [`CrawlSummary`], and skipped.
+//!
+//! The stages, in the order a URL meets them: [`scope`] (may we visit this host?),
+//! [`robots`] and [`sitemap`] (seeding and rules), [`fetch`] (one polite GET), then the
+//! engine, which follows redirects, decides a page's identity ([`urlnorm`], canonical
+//! links, content hashes) and runs extraction off the async runtime.
 
+mod engine;
+pub mod fetch;
+pub mod robots;
+pub mod scope;
+pub mod sitemap;
 pub mod urlnorm;
 
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use serde::Serialize;
@@ -19,11 +30,39 @@ use crate::record::PageRecord;
 /// What a crawl needs besides the site config.
 #[derive(Debug, Clone)]
 pub struct CrawlOptions {
-    /// Start URLs; their host:port pairs are allowed hosts.
+    /// Start URLs; their host:port pairs are allowed hosts. When empty, the config's
+    /// `site.start_urls` are used.
     pub start_urls: Vec<Url>,
     pub site: SiteConfig,
     /// Show a progress bar (only when stderr is a terminal).
     pub progress: bool,
+    /// The program started as the isolated document worker (with the arguments
+    /// `extract-document --kind pdf|docx`). `None` means this executable, which is right
+    /// for the `offer-search` binary; tests point it at `CARGO_BIN_EXE_offer-search`.
+    pub worker_program: Option<PathBuf>,
+}
+
+impl CrawlOptions {
+    /// Options for crawling `start_urls` with `site`, no progress bar, and this
+    /// executable as the document worker.
+    pub fn new(start_urls: Vec<Url>, site: SiteConfig) -> CrawlOptions {
+        CrawlOptions {
+            start_urls,
+            site,
+            progress: false,
+            worker_program: None,
+        }
+    }
+}
+
+/// Crawls the site from the start URLs and returns every page and linked document once.
+///
+/// Runs until the frontier is empty or `max_pages` URLs were fetched; individual failures
+/// are counted in [`CrawlSummary::skipped`], never returned. Fails only when the crawl
+/// cannot start: no start URL, a start URL that is not http(s), an HTTP client or worker
+/// program that cannot be set up, or an invalid extract selector.
+pub async fn crawl(options: CrawlOptions) -> Result<CrawlOutput, CrawlError> {
+    engine::run(options).await
 }
 
 /// The outcome of one crawl.
@@ -61,4 +100,16 @@ pub enum CrawlError {
     NoStartUrls,
     #[error("cannot build the HTTP client: {0}")]
     Client(String),
+    #[error("cannot crawl start URL `{url}`: only http and https are supported")]
+    UnsupportedStartUrl { url: String },
+    #[error("cannot find the document worker program: {source}")]
+    WorkerProgram {
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot use the extract config: {source}")]
+    Extract {
+        #[source]
+        source: crate::extract::ExtractError,
+    },
 }

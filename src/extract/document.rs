@@ -1,8 +1,806 @@
-//! Document text extraction, isolated in a child process.
+//! Document text extraction (PDF, DOCX), isolated in a child process.
+//!
+//! PDF and Word files come from anyone who can upload to the site, and PDF parsers are known
+//! to panic, loop or allocate without bound on malformed input. So the crawler never parses
+//! them itself: [`DocumentWorker::extract`] starts this same program as
+//! `offer-search extract-document --kind pdf|docx` ([`worker_main`]), writes the bytes to its
+//! stdin and reads `{"title", "text"}` JSON from its stdout, under a wall-clock timeout, an
+//! address-space limit and an output cap. Whatever goes wrong costs that one document.
+//!
+//! The in-process functions ([`extract_pdf`], [`extract_docx`]) do the actual work; the
+//! worker calls them, and tests may too.
+
+use std::io::{self, Cursor, Read, Write};
+use std::panic::{self, AssertUnwindSafe};
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::Duration;
+
+use quick_xml::events::Event;
+use quick_xml::reader::Reader;
+use serde::{Deserialize, Serialize};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
+use url::Url;
+
+use super::text::{collapse_whitespace, lines_to_blocks, xml_reference_text};
+use crate::config::CrawlConfig;
+
+/// The largest part (`word/document.xml`) read out of a DOCX once decompressed. Real
+/// documents are far below it; a zip bomb stops here instead of filling memory.
+pub const MAX_DOCX_PART_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The largest document the worker accepts on stdin. The crawler's response cap is lower;
+/// this only guards a worker started by hand.
+const MAX_WORKER_INPUT_BYTES: u64 = 512 * 1024 * 1024;
+
+/// The default cap on a worker's JSON output. Extracted text is a fraction of the file
+/// size, so anything beyond this is a runaway worker.
+pub const DEFAULT_MAX_OUTPUT_BYTES: usize = 16 * 1024 * 1024;
+
+/// How much of a failing worker's stderr is kept for the log line.
+const STDERR_EXCERPT_BYTES: usize = 2048;
+
+/// A title longer than this is not a title but the first paragraph.
+const MAX_TITLE_CHARS: usize = 200;
+
+/// The document formats the worker understands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocumentKind {
+    Pdf,
+    Docx,
+}
+
+impl DocumentKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocumentKind::Pdf => "pdf",
+            DocumentKind::Docx => "docx",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<DocumentKind> {
+        match text {
+            "pdf" => Some(DocumentKind::Pdf),
+            "docx" => Some(DocumentKind::Docx),
+            _ => None,
+        }
+    }
+
+    /// Decides the kind from the media type, or, when the server sent a generic one, from
+    /// the first bytes and the URL's file extension.
+    pub fn detect(media_type: &str, url: &Url, body: &[u8]) -> Option<DocumentKind> {
+        match media_type {
+            "application/pdf" | "application/x-pdf" => return Some(DocumentKind::Pdf),
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document" => {
+                return Some(DocumentKind::Docx);
+            }
+            ""
+            | "application/octet-stream"
+            | "binary/octet-stream"
+            | "application/download"
+            | "application/force-download" => {}
+            _ => return None,
+        }
+        let path = url.path().to_ascii_lowercase();
+        if body.starts_with(b"%PDF-") {
+            return Some(DocumentKind::Pdf);
+        }
+        // A DOCX is a zip; only trust the zip magic when the name says Word as well.
+        if body.starts_with(b"PK\x03\x04") && path.ends_with(".docx") {
+            return Some(DocumentKind::Docx);
+        }
+        None
+    }
+}
+
+/// What extraction found in one document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentText {
+    /// The document's own title (PDF Info `Title`, DOCX `dc:title`), else its first line.
+    pub title: String,
+    /// Text as `\n`-separated blocks, whitespace collapsed inside each.
+    pub text: String,
+}
+
+/// A document that could not be extracted.
+#[derive(Debug, thiserror::Error)]
+pub enum DocumentError {
+    #[error("cannot read PDF: {reason}")]
+    Pdf { reason: String },
+    #[error("cannot read DOCX: {reason}")]
+    Docx { reason: String },
+    #[error("cannot read DOCX part `{part}`: larger than {limit_bytes} bytes decompressed")]
+    PartTooLarge { part: String, limit_bytes: u64 },
+    #[error("document parser panicked: {message}")]
+    Panicked { message: String },
+    #[error("cannot start document worker `{program}`: {source}")]
+    Spawn {
+        program: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    #[error("document worker timed out after {timeout_ms} ms")]
+    Timeout { timeout_ms: u128 },
+    #[error("document worker output exceeds {limit_bytes} bytes")]
+    OutputTooLarge { limit_bytes: usize },
+    #[error("document worker failed ({status}): {stderr}")]
+    WorkerFailed { status: String, stderr: String },
+    #[error("document worker wrote invalid output: {source}")]
+    BadOutput {
+        #[source]
+        source: serde_json::Error,
+    },
+    #[error("cannot talk to document worker: {source}")]
+    Io {
+        #[source]
+        source: io::Error,
+    },
+}
+
+/// Extracts a document in this process with the parser for `kind`. Panics inside the
+/// parser are caught and returned as [`DocumentError::Panicked`], but an endless loop or a
+/// runaway allocation is not: untrusted input belongs in [`DocumentWorker::extract`].
+pub fn extract_document(kind: DocumentKind, bytes: &[u8]) -> Result<DocumentText, DocumentError> {
+    match kind {
+        DocumentKind::Pdf => extract_pdf(bytes),
+        DocumentKind::Docx => extract_docx(bytes),
+    }
+}
+
+/// Extracts the text and title of a PDF (see [`extract_document`] for what is guarded).
+pub fn extract_pdf(bytes: &[u8]) -> Result<DocumentText, DocumentError> {
+    catch_panic(|| extract_pdf_unguarded(bytes))
+}
+
+fn extract_pdf_unguarded(bytes: &[u8]) -> Result<DocumentText, DocumentError> {
+    let pdf_error = |reason: String| DocumentError::Pdf { reason };
+    let mut document =
+        lopdf::Document::load_mem(bytes).map_err(|err| pdf_error(err.to_string()))?;
+    if document.is_encrypted() {
+        // Many PDFs are "encrypted" with an empty user password just to set permissions.
+        document
+            .decrypt("")
+            .map_err(|err| pdf_error(format!("encrypted: {err}")))?;
+    }
+    let info_title = pdf_info_title(&document);
+
+    let mut raw_text = String::new();
+    {
+        let mut output = pdf_extract::PlainTextOutput::new(&mut raw_text);
+        pdf_extract::output_doc(&document, &mut output)
+            .map_err(|err| pdf_error(err.to_string()))?;
+    }
+    let text = lines_to_blocks(&raw_text);
+    let title = info_title.unwrap_or_else(|| first_line_title(&text));
+    Ok(DocumentText { title, text })
+}
+
+fn pdf_info_title(document: &lopdf::Document) -> Option<String> {
+    let dereference = |object: &'_ lopdf::Object| -> Option<lopdf::Object> {
+        match object {
+            lopdf::Object::Reference(id) => document.get_object(*id).ok().cloned(),
+            other => Some(other.clone()),
+        }
+    };
+    let info = dereference(document.trailer.get(b"Info").ok()?)?;
+    let title = dereference(info.as_dict().ok()?.get(b"Title").ok()?)?;
+    let title = collapse_whitespace(&lopdf::decode_text_string(&title).ok()?);
+    (!title.is_empty()).then_some(title)
+}
+
+/// Extracts the text of a DOCX (paragraphs of `word/document.xml`) and its title
+/// (`dc:title` in `docProps/core.xml`), reading at most [`MAX_DOCX_PART_BYTES`] of a part.
+pub fn extract_docx(bytes: &[u8]) -> Result<DocumentText, DocumentError> {
+    catch_panic(|| extract_docx_unguarded(bytes))
+}
+
+fn extract_docx_unguarded(bytes: &[u8]) -> Result<DocumentText, DocumentError> {
+    let mut archive =
+        zip::ZipArchive::new(Cursor::new(bytes)).map_err(|err| DocumentError::Docx {
+            reason: err.to_string(),
+        })?;
+    let body_xml = read_zip_part(&mut archive, "word/document.xml", MAX_DOCX_PART_BYTES)?
+        .ok_or_else(|| DocumentError::Docx {
+            reason: "no `word/document.xml` part".to_string(),
+        })?;
+    let text = docx_paragraphs(&body_xml)?;
+
+    let core_xml = read_zip_part(&mut archive, "docProps/core.xml", MAX_DOCX_PART_BYTES)?;
+    let core_title = core_xml.as_deref().and_then(docx_core_title);
+    let title = core_title.unwrap_or_else(|| first_line_title(&text));
+    Ok(DocumentText { title, text })
+}
+
+fn read_zip_part(
+    archive: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    part: &str,
+    limit_bytes: u64,
+) -> Result<Option<String>, DocumentError> {
+    let file = match archive.by_name(part) {
+        Ok(file) => file,
+        Err(zip::result::ZipError::FileNotFound) => return Ok(None),
+        Err(err) => {
+            return Err(DocumentError::Docx {
+                reason: format!("`{part}`: {err}"),
+            });
+        }
+    };
+    // Read one byte past the limit to tell "exactly at the limit" from "over it"; the
+    // declared size in the zip header can lie, so it is not trusted.
+    let mut data: Vec<u8> = Vec::new();
+    file.take(limit_bytes + 1)
+        .read_to_end(&mut data)
+        .map_err(|err| DocumentError::Docx {
+            reason: format!("`{part}`: {err}"),
+        })?;
+    if data.len() as u64 > limit_bytes {
+        return Err(DocumentError::PartTooLarge {
+            part: part.to_string(),
+            limit_bytes,
+        });
+    }
+    Ok(Some(String::from_utf8_lossy(&data).into_owned()))
+}
+
+/// The text of each `<w:p>` paragraph as one block; tabs and breaks become spaces.
+fn docx_paragraphs(xml: &str) -> Result<String, DocumentError> {
+    let mut reader = Reader::from_str(xml);
+    let mut blocks: Vec<String> = Vec::new();
+    let mut paragraph = String::new();
+    let mut in_text = false;
+    loop {
+        let event = reader.read_event().map_err(|err| DocumentError::Docx {
+            reason: format!("`word/document.xml`: {err}"),
+        })?;
+        match event {
+            Event::Start(start) => {
+                in_text = start.local_name().into_inner() == "t";
+            }
+            Event::Empty(empty) => {
+                if matches!(empty.local_name().into_inner(), "tab" | "br" | "cr") {
+                    paragraph.push(' ');
+                }
+            }
+            Event::End(end) => {
+                in_text = false;
+                if end.local_name().into_inner() == "p" {
+                    push_block(&mut paragraph, &mut blocks);
+                }
+            }
+            Event::Text(text) if in_text => paragraph.push_str(&text.xml10_content()),
+            Event::CData(data) if in_text => paragraph.push_str(&data.xml10_content()),
+            Event::GeneralRef(reference) if in_text => {
+                if let Some(resolved) = xml_reference_text(&reference) {
+                    paragraph.push_str(&resolved);
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    push_block(&mut paragraph, &mut blocks);
+    Ok(blocks.join("\n"))
+}
+
+fn push_block(paragraph: &mut String, blocks: &mut Vec<String>) {
+    let block = collapse_whitespace(paragraph);
+    if !block.is_empty() {
+        blocks.push(block);
+    }
+    paragraph.clear();
+}
+
+fn docx_core_title(xml: &str) -> Option<String> {
+    let mut reader = Reader::from_str(xml);
+    let mut in_title = false;
+    let mut title = String::new();
+    loop {
+        match reader.read_event().ok()? {
+            Event::Start(start) => in_title = start.local_name().into_inner() == "title",
+            Event::End(_) if in_title => break,
+            Event::Text(text) if in_title => title.push_str(&text.xml10_content()),
+            Event::GeneralRef(reference) if in_title => {
+                title.push_str(&xml_reference_text(&reference)?);
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    let title = collapse_whitespace(&title);
+    (!title.is_empty()).then_some(title)
+}
+
+fn first_line_title(text: &str) -> String {
+    let first = text.lines().next().unwrap_or_default();
+    first.chars().take(MAX_TITLE_CHARS).collect()
+}
+
+fn catch_panic<T>(work: impl FnOnce() -> Result<T, DocumentError>) -> Result<T, DocumentError> {
+    panic::catch_unwind(AssertUnwindSafe(work)).unwrap_or_else(|payload| {
+        let message = payload
+            .downcast_ref::<&str>()
+            .map(|text| text.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".to_string());
+        Err(DocumentError::Panicked { message })
+    })
+}
 
 /// Entry point of the isolated document worker (`offer-search extract-document`): reads one
-/// document from stdin and writes its extracted text as JSON to stdout. Returns the exit code.
+/// document from stdin and writes `{"title", "text"}` JSON to stdout. Returns the exit code:
+/// 0 on success, 1 when the document cannot be extracted (the reason on stderr), 2 for an
+/// unknown `kind`.
 pub fn worker_main(kind: &str) -> i32 {
-    eprintln!("document extraction for `{kind}` is not built yet");
-    2
+    let Some(kind) = DocumentKind::parse(kind) else {
+        eprintln!("unknown document kind `{kind}`: expected `pdf` or `docx`");
+        return 2;
+    };
+
+    let mut bytes: Vec<u8> = Vec::new();
+    if let Err(err) = io::stdin()
+        .lock()
+        .take(MAX_WORKER_INPUT_BYTES)
+        .read_to_end(&mut bytes)
+    {
+        eprintln!("cannot read document from stdin: {err}");
+        return 1;
+    }
+
+    // The parsers' own panic messages would go to stderr anyway; keep them short there.
+    panic::set_hook(Box::new(|info| {
+        eprintln!("document parser panicked: {info}")
+    }));
+    let extracted = match extract_document(kind, &bytes) {
+        Ok(extracted) => extracted,
+        Err(err) => {
+            eprintln!("{err}");
+            return 1;
+        }
+    };
+
+    let mut stdout = io::stdout().lock();
+    let written = serde_json::to_writer(&mut stdout, &extracted)
+        .map_err(io::Error::other)
+        .and_then(|()| stdout.flush());
+    match written {
+        Ok(()) => 0,
+        Err(err) => {
+            eprintln!("cannot write extracted text: {err}");
+            1
+        }
+    }
+}
+
+/// Limits for one run of the document worker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WorkerLimits {
+    /// Wall-clock time before the worker is killed.
+    pub timeout: Duration,
+    /// Address-space limit (`RLIMIT_AS`) of the worker process, in bytes.
+    pub memory_bytes: u64,
+    /// Largest JSON output accepted; a worker writing more is killed.
+    pub max_output_bytes: usize,
+}
+
+impl WorkerLimits {
+    /// The limits in `config` (`document_timeout_secs`, `document_memory_mb`).
+    pub fn from_config(config: &CrawlConfig) -> WorkerLimits {
+        WorkerLimits {
+            timeout: config.document_timeout,
+            memory_bytes: config.document_memory_mb.saturating_mul(1024 * 1024),
+            max_output_bytes: DEFAULT_MAX_OUTPUT_BYTES,
+        }
+    }
+}
+
+/// How to start the isolated document worker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentWorker {
+    /// The program to run with `extract-document --kind KIND`; normally this executable.
+    pub program: PathBuf,
+    pub limits: WorkerLimits,
+}
+
+impl DocumentWorker {
+    /// A worker running `program`, or this executable when `None`.
+    ///
+    /// Fails only when `program` is `None` and the path of this executable is unknown.
+    pub fn new(program: Option<PathBuf>, limits: WorkerLimits) -> io::Result<DocumentWorker> {
+        let program = match program {
+            Some(program) => program,
+            None => std::env::current_exe()?,
+        };
+        Ok(DocumentWorker { program, limits })
+    }
+
+    /// Extracts one document in a fresh child process under [`WorkerLimits`].
+    ///
+    /// Each call costs one process start (a few milliseconds). The child is killed when the
+    /// timeout passes, when its output passes the cap, or when this future is dropped.
+    pub async fn extract(
+        &self,
+        kind: DocumentKind,
+        bytes: &[u8],
+    ) -> Result<DocumentText, DocumentError> {
+        let mut command = tokio::process::Command::new(&self.program);
+        command
+            .arg("extract-document")
+            .arg("--kind")
+            .arg(kind.as_str())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true);
+        let memory_bytes = self.limits.memory_bytes;
+        // CPU seconds as a second line of defence should the wall-clock kill fail.
+        let cpu_secs = self.limits.timeout.as_secs().saturating_add(2);
+        // SAFETY: the closure runs in the forked child before exec and only calls
+        // setrlimit, which is async-signal-safe; it allocates nothing and takes no locks.
+        unsafe {
+            command.pre_exec(move || limit_child_resources(memory_bytes, cpu_secs));
+        }
+
+        let mut child = command.spawn().map_err(|source| DocumentError::Spawn {
+            program: self.program.clone(),
+            source,
+        })?;
+        let (Some(mut stdin), Some(mut stdout), Some(stderr)) =
+            (child.stdin.take(), child.stdout.take(), child.stderr.take())
+        else {
+            return Err(DocumentError::Io {
+                source: io::Error::other("child pipes were not created"),
+            });
+        };
+
+        let input = bytes.to_vec();
+        // The child may exit without reading everything (a bad header is enough to fail),
+        // so a broken pipe here is expected and not an error of its own.
+        let feeder = tokio::spawn(async move {
+            let _ = stdin.write_all(&input).await;
+            let _ = stdin.shutdown().await;
+        });
+        let stderr_reader = tokio::spawn(read_excerpt(stderr, STDERR_EXCERPT_BYTES));
+
+        let max_output_bytes = self.limits.max_output_bytes;
+        let run = async {
+            let output = read_capped(&mut stdout, max_output_bytes).await?;
+            let status = child
+                .wait()
+                .await
+                .map_err(|source| DocumentError::Io { source })?;
+            Ok::<_, DocumentError>((output, status))
+        };
+        let finished = tokio::time::timeout(self.limits.timeout, run).await;
+        feeder.abort();
+
+        let (output, status) = match finished {
+            Ok(Ok(done)) => done,
+            Ok(Err(err)) => {
+                kill(&mut child).await;
+                stderr_reader.abort();
+                return Err(err);
+            }
+            Err(_elapsed) => {
+                kill(&mut child).await;
+                stderr_reader.abort();
+                return Err(DocumentError::Timeout {
+                    timeout_ms: self.limits.timeout.as_millis(),
+                });
+            }
+        };
+        let stderr_excerpt = stderr_reader.await.unwrap_or_default();
+
+        if !status.success() {
+            return Err(DocumentError::WorkerFailed {
+                status: status.to_string(),
+                stderr: collapse_whitespace(&stderr_excerpt),
+            });
+        }
+        serde_json::from_slice(&output).map_err(|source| DocumentError::BadOutput { source })
+    }
+}
+
+async fn kill(child: &mut tokio::process::Child) {
+    // The child may have exited already; either way it must be reaped.
+    let _ = child.start_kill();
+    let _ = child.wait().await;
+}
+
+/// Reads everything, failing as soon as more than `limit_bytes` arrive.
+async fn read_capped(
+    reader: &mut (impl AsyncRead + Unpin),
+    limit_bytes: usize,
+) -> Result<Vec<u8>, DocumentError> {
+    let mut output: Vec<u8> = Vec::new();
+    let mut chunk = vec![0u8; 64 * 1024];
+    loop {
+        let read = reader
+            .read(&mut chunk)
+            .await
+            .map_err(|source| DocumentError::Io { source })?;
+        if read == 0 {
+            return Ok(output);
+        }
+        if output.len() + read > limit_bytes {
+            return Err(DocumentError::OutputTooLarge { limit_bytes });
+        }
+        output.extend_from_slice(&chunk[..read]);
+    }
+}
+
+/// Keeps the first `keep_bytes` of a stream and drains the rest, so a chatty child never
+/// blocks on a full stderr pipe.
+async fn read_excerpt(mut reader: impl AsyncRead + Unpin, keep_bytes: usize) -> String {
+    let mut kept: Vec<u8> = Vec::new();
+    let mut chunk = vec![0u8; 8 * 1024];
+    while let Ok(read) = reader.read(&mut chunk).await {
+        if read == 0 {
+            break;
+        }
+        let room = keep_bytes.saturating_sub(kept.len());
+        kept.extend_from_slice(&chunk[..read.min(room)]);
+    }
+    String::from_utf8_lossy(&kept).into_owned()
+}
+
+fn limit_child_resources(memory_bytes: u64, cpu_secs: u64) -> io::Result<()> {
+    set_limit(libc::RLIMIT_AS, memory_bytes)?;
+    set_limit(libc::RLIMIT_CPU, cpu_secs)?;
+    // A crashing parser must not leave a core file per bad document.
+    set_limit(libc::RLIMIT_CORE, 0)
+}
+
+#[cfg(target_os = "linux")]
+type Resource = libc::__rlimit_resource_t;
+#[cfg(not(target_os = "linux"))]
+type Resource = libc::c_int;
+
+fn set_limit(resource: Resource, value: u64) -> io::Result<()> {
+    let limit = libc::rlimit {
+        rlim_cur: value as libc::rlim_t,
+        rlim_max: value as libc::rlim_t,
+    };
+    // SAFETY: `limit` is a valid rlimit that outlives the call.
+    let result = unsafe { libc::setrlimit(resource, &limit) };
+    if result == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write as _;
+
+    use super::*;
+
+    type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+    /// Builds a small DOCX in memory with the given body XML and optional core properties.
+    fn docx(body_xml: &str, core_xml: Option<&str>) -> Result<Vec<u8>, Box<dyn std::error::Error>> {
+        let mut buffer = Cursor::new(Vec::new());
+        {
+            let mut writer = zip::ZipWriter::new(&mut buffer);
+            let options = zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Deflated);
+            writer.start_file("word/document.xml", options)?;
+            writer.write_all(body_xml.as_bytes())?;
+            if let Some(core) = core_xml {
+                writer.start_file("docProps/core.xml", options)?;
+                writer.write_all(core.as_bytes())?;
+            }
+            writer.finish()?;
+        }
+        Ok(buffer.into_inner())
+    }
+
+    const BODY: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>
+<w:p><w:r><w:t>Referral</w:t></w:r><w:r><w:t xml:space="preserve"> form</w:t></w:r></w:p>
+<w:p><w:r><w:t>Name:</w:t><w:tab/><w:t>Parent &amp; carer</w:t></w:r></w:p>
+<w:p></w:p>
+<w:p><w:r><w:t>Cost &#163;5</w:t></w:r></w:p>
+</w:body></w:document>"#;
+
+    const CORE: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
+ xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>Request  form</dc:title>
+<dc:creator>Someone</dc:creator></cp:coreProperties>"#;
+
+    #[test]
+    fn docx_text_and_title() -> TestResult {
+        let extracted = extract_docx(&docx(BODY, Some(CORE))?)?;
+        assert_eq!(extracted.title, "Request form");
+        assert_eq!(
+            extracted.text,
+            "Referral form\nName: Parent & carer\nCost £5"
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn docx_title_falls_back_to_first_line() -> TestResult {
+        let extracted = extract_docx(&docx(BODY, None)?)?;
+        assert_eq!(extracted.title, "Referral form");
+        Ok(())
+    }
+
+    #[test]
+    fn docx_without_body_part() -> TestResult {
+        let mut buffer = Cursor::new(Vec::new());
+        {
+            let mut writer = zip::ZipWriter::new(&mut buffer);
+            writer.start_file("other.xml", zip::write::SimpleFileOptions::default())?;
+            writer.write_all(b"<x/>")?;
+            writer.finish()?;
+        }
+        let err = extract_docx(buffer.get_ref()).unwrap_err();
+        assert!(err.to_string().contains("word/document.xml"), "{err}");
+        Ok(())
+    }
+
+    #[test]
+    fn docx_bomb_is_refused() -> TestResult {
+        // 80 MiB of zeros deflate to a few tens of KiB: a bomb in miniature.
+        let mut buffer = Cursor::new(Vec::new());
+        {
+            let mut writer = zip::ZipWriter::new(&mut buffer);
+            let options = zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Deflated);
+            writer.start_file("word/document.xml", options)?;
+            let zeros = vec![b' '; 1024 * 1024];
+            for _ in 0..80 {
+                writer.write_all(&zeros)?;
+            }
+            writer.finish()?;
+        }
+        assert!(buffer.get_ref().len() < 1024 * 1024);
+        let err = extract_docx(buffer.get_ref()).unwrap_err();
+        assert!(matches!(err, DocumentError::PartTooLarge { .. }), "{err}");
+        Ok(())
+    }
+
+    #[test]
+    fn garbage_is_an_error_not_a_panic() {
+        let garbage = b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >>\nendobj\ntrailer";
+        assert!(extract_pdf(garbage).is_err());
+        assert!(extract_pdf(b"").is_err());
+        assert!(extract_docx(b"PK\x03\x04 not really a zip").is_err());
+    }
+
+    #[test]
+    fn kind_detection() -> TestResult {
+        let pdf_url = Url::parse("http://example.test/a/Form.PDF")?;
+        let docx_url = Url::parse("http://example.test/a/form.docx")?;
+        assert_eq!(
+            DocumentKind::detect("application/pdf", &pdf_url, b""),
+            Some(DocumentKind::Pdf)
+        );
+        assert_eq!(
+            DocumentKind::detect("application/octet-stream", &pdf_url, b"%PDF-1.7"),
+            Some(DocumentKind::Pdf)
+        );
+        assert_eq!(
+            DocumentKind::detect("application/octet-stream", &docx_url, b"PK\x03\x04rest"),
+            Some(DocumentKind::Docx)
+        );
+        assert_eq!(
+            DocumentKind::detect("application/octet-stream", &pdf_url, b"PK\x03\x04"),
+            None
+        );
+        assert_eq!(DocumentKind::detect("text/css", &pdf_url, b"%PDF-"), None);
+        Ok(())
+    }
+
+    #[test]
+    fn worker_limits_from_config() {
+        let limits = WorkerLimits::from_config(&CrawlConfig::default());
+        assert_eq!(limits.memory_bytes, 1024 * 1024 * 1024);
+        assert_eq!(limits.timeout, Duration::from_secs(20));
+    }
+
+    fn script_worker(
+        script: &str,
+        limits: WorkerLimits,
+    ) -> Result<(tempfile::TempDir, DocumentWorker), Box<dyn std::error::Error>> {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir()?;
+        let path = dir.path().join("worker.sh");
+        std::fs::write(&path, format!("#!/bin/sh\n{script}\n"))?;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755))?;
+        let worker = DocumentWorker {
+            program: path,
+            limits,
+        };
+        Ok((dir, worker))
+    }
+
+    fn quick_limits() -> WorkerLimits {
+        WorkerLimits {
+            timeout: Duration::from_millis(1500),
+            memory_bytes: 512 * 1024 * 1024,
+            max_output_bytes: 4096,
+        }
+    }
+
+    #[tokio::test]
+    async fn worker_output_is_parsed() -> TestResult {
+        let (_dir, worker) = script_worker(
+            r#"cat > /dev/null; printf '{"title":"T","text":"body"}'"#,
+            quick_limits(),
+        )?;
+        let extracted = worker.extract(DocumentKind::Pdf, b"%PDF-").await?;
+        assert_eq!(extracted.title, "T");
+        assert_eq!(extracted.text, "body");
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn endless_worker_is_killed() -> TestResult {
+        let (_dir, worker) = script_worker("exec sleep 30", quick_limits())?;
+        let started = std::time::Instant::now();
+        let err = worker
+            .extract(DocumentKind::Pdf, b"%PDF-")
+            .await
+            .unwrap_err();
+        assert!(matches!(err, DocumentError::Timeout { .. }), "{err}");
+        assert!(started.elapsed() < Duration::from_secs(10));
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn failing_worker_reports_stderr() -> TestResult {
+        let (_dir, worker) = script_worker("echo 'it broke' >&2; exit 3", quick_limits())?;
+        let err = worker.extract(DocumentKind::Docx, b"PK").await.unwrap_err();
+        let message = err.to_string();
+        assert!(
+            matches!(err, DocumentError::WorkerFailed { .. }),
+            "{message}"
+        );
+        assert!(message.contains("it broke"), "{message}");
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn flooding_worker_is_cut_off() -> TestResult {
+        let (_dir, worker) = script_worker("exec yes", quick_limits())?;
+        let err = worker.extract(DocumentKind::Pdf, b"").await.unwrap_err();
+        assert!(matches!(err, DocumentError::OutputTooLarge { .. }), "{err}");
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn garbage_output_is_an_error() -> TestResult {
+        let (_dir, worker) = script_worker("echo not json", quick_limits())?;
+        let err = worker.extract(DocumentKind::Pdf, b"").await.unwrap_err();
+        assert!(matches!(err, DocumentError::BadOutput { .. }), "{err}");
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn memory_limit_applies_to_the_child() -> TestResult {
+        // `ulimit -v` prints the address-space limit in KiB as the child sees it.
+        let (_dir, worker) = script_worker(
+            r#"cat > /dev/null; printf '{"title":"%s","text":""}' "$(ulimit -v)""#,
+            quick_limits(),
+        )?;
+        let extracted = worker.extract(DocumentKind::Pdf, b"").await?;
+        assert_eq!(extracted.title, (512 * 1024).to_string());
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn missing_program_is_a_spawn_error() {
+        let worker = DocumentWorker {
+            program: PathBuf::from("/nonexistent/offer-search-worker"),
+            limits: quick_limits(),
+        };
+        let err = worker.extract(DocumentKind::Pdf, b"").await.unwrap_err();
+        assert!(matches!(err, DocumentError::Spawn { .. }), "{err}");
+        assert!(
+            err.to_string().contains("/nonexistent/offer-search-worker"),
+            "{err}"
+        );
+    }
 }
