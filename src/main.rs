@@ -3,6 +3,7 @@
 //! Run `cargo run --release -- demo` for the bundled sample site, or `--help` for the rest.
 //! Every command takes `--data` (default `./data`) and `--config` (default `./index-config`).
 
+use std::io::IsTerminal;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
@@ -12,11 +13,13 @@ use tracing_subscriber::EnvFilter;
 
 use offer_search::api::{AppState, router};
 use offer_search::config::Config;
+use offer_search::crawl::CrawlOptions;
 use offer_search::evaluate::{self as evaluation, Judgments, QueryScore, Summary};
+use offer_search::publish::publish_records;
 use offer_search::record::Kind;
 use offer_search::search::live::LiveIndex;
 use offer_search::search::{Engine, MAX_LIMIT, SearchRequest};
-use offer_search::store::{DataDir, StoreError};
+use offer_search::store::{DataDir, Generation, StoreError};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -41,6 +44,28 @@ struct Folders {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Serve the bundled sample site, crawl it, and serve the search API over it.
+    Demo {
+        /// Data folder for the demo's index.
+        #[arg(long, default_value = "./data/demo")]
+        data: PathBuf,
+        /// Config folder; the built-in defaults are used when it does not exist.
+        #[arg(long, default_value = "./index-config")]
+        config: PathBuf,
+        /// Address for the search API.
+        #[arg(long, default_value = "127.0.0.1:7700")]
+        addr: SocketAddr,
+    },
+    /// Crawl the site and publish a new index generation.
+    Crawl {
+        #[command(flatten)]
+        folders: Folders,
+        /// Where to start; replaces `start_urls` in site.toml.
+        start_urls: Vec<String>,
+        /// Publish even when the crawl found no pages or far fewer than the current index.
+        #[arg(long)]
+        force: bool,
+    },
     /// Serve the HTTP API over the current index generation.
     Serve {
         #[command(flatten)]
@@ -148,6 +173,12 @@ fn run() -> anyhow::Result<()> {
 
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     match cli.command {
+        Command::Demo { data, config, addr } => runtime.block_on(demo(&data, &config, addr)),
+        Command::Crawl {
+            folders,
+            start_urls,
+            force,
+        } => runtime.block_on(crawl(&folders, &start_urls, force)),
         Command::Serve {
             folders,
             addr,
@@ -207,6 +238,117 @@ fn init_tracing() {
 
 fn load_config(dir: &Path) -> anyhow::Result<Config> {
     Config::load(dir).with_context(|| format!("cannot load config folder `{}`", dir.display()))
+}
+
+/// Crawls `start_urls` (or the config's) into a new generation of `data`.
+async fn crawl_and_publish(
+    data: &DataDir,
+    config: &Config,
+    start_urls: Vec<url::Url>,
+    force: bool,
+) -> anyhow::Result<Generation> {
+    let lock = data.lock()?;
+    let mut options = CrawlOptions::new(start_urls, config.site.clone());
+    options.progress = std::io::stderr().is_terminal();
+    let output = offer_search::crawl::crawl(options).await?;
+
+    let summary = &output.summary;
+    let skipped: usize = summary.skipped.values().sum();
+    eprintln!(
+        "crawled {} page(s) and {} document(s) in {:.1}s; skipped {skipped}{}",
+        summary.pages,
+        summary.documents,
+        summary.elapsed.as_secs_f64(),
+        describe_skipped(&summary.skipped),
+    );
+    let summary_json = serde_json::to_value(summary).ok();
+
+    let data = data.clone();
+    let config = config.clone();
+    let generation = tokio::task::spawn_blocking(move || {
+        publish_records(&data, &lock, &config, output.records, summary_json, force)
+    })
+    .await
+    .context("the indexing task failed")??;
+    eprintln!(
+        "published generation {}: {} page(s), {} document(s)",
+        generation.number, generation.meta.num_pages, generation.meta.num_documents
+    );
+    Ok(generation)
+}
+
+fn describe_skipped(skipped: &std::collections::BTreeMap<String, usize>) -> String {
+    if skipped.is_empty() {
+        return String::new();
+    }
+    let parts: Vec<String> = skipped
+        .iter()
+        .map(|(reason, count)| format!("{reason} {count}"))
+        .collect();
+    format!(" ({})", parts.join(", "))
+}
+
+async fn crawl(folders: &Folders, start_urls: &[String], force: bool) -> anyhow::Result<()> {
+    let config = load_config(&folders.config)?;
+    let mut urls = Vec::new();
+    for text in start_urls {
+        let url =
+            url::Url::parse(text).with_context(|| format!("start URL `{text}` is not a URL"))?;
+        urls.push(url);
+    }
+    if urls.is_empty() {
+        urls = config.site.start_urls.clone();
+    }
+    anyhow::ensure!(
+        !urls.is_empty(),
+        "no start URLs: run `offer-search crawl https://your-local-offer.example/` or add \
+         `start_urls = [\"https://...\"]` under [site] in `{}`",
+        folders.config.join("site.toml").display()
+    );
+    let data = DataDir::new(&folders.data);
+    crawl_and_publish(&data, &config, urls, force).await?;
+    Ok(())
+}
+
+async fn demo(data_dir: &Path, config_dir: &Path, addr: SocketAddr) -> anyhow::Result<()> {
+    let mut config = if config_dir.is_dir() {
+        load_config(config_dir)?
+    } else {
+        Config::defaults()
+    };
+    // The sample site is our own server on loopback: no need to wait between requests.
+    config.site.crawl.delay = std::time::Duration::ZERO;
+
+    let local: SocketAddr = ([127, 0, 0, 1], 0).into();
+    let site = offer_search::demo::serve_sample_site(local)
+        .await
+        .context("cannot start the sample site")?;
+    eprintln!("sample Local Offer site at {}", site.base_url());
+
+    let data = DataDir::new(data_dir);
+    crawl_and_publish(&data, &config, vec![site.base_url().clone()], true).await?;
+
+    let index = LiveIndex::open(data).context("cannot open the demo index")?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on `{addr}` (is another server using it?)"))?;
+    let bound = listener
+        .local_addr()
+        .context("cannot read the bound address")?;
+    println!("listening on http://{bound}");
+    println!("try: curl 'http://{bound}/search?q=inclusion+funding'");
+    println!("stop with ctrl-c");
+
+    let state = AppState::new(index, config);
+    let app = router(state);
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("server failed")?;
+    site.shutdown()
+        .await
+        .context("cannot stop the sample site")?;
+    Ok(())
 }
 
 /// Environment variable that may hold the admin token.
