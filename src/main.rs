@@ -3,7 +3,7 @@
 //! Run `cargo run --release -- demo` for the bundled sample site, or `--help` for the rest.
 //! Every command takes `--data` (default `./data`) and `--config` (default `./index-config`).
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
@@ -20,6 +20,14 @@ use offer_search::record::Kind;
 use offer_search::search::live::LiveIndex;
 use offer_search::search::{Engine, MAX_LIMIT, SearchRequest};
 use offer_search::store::{DataDir, Generation, StoreError};
+
+/// `println!` that returns an error instead of panicking when stdout is closed, as it is
+/// when the output is piped into `head`.
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        writeln!(std::io::stdout(), $($arg)*)?
+    };
+}
 
 #[derive(Debug, Parser)]
 #[command(
@@ -155,12 +163,22 @@ struct ThresholdArgs {
 fn main() -> std::process::ExitCode {
     match run() {
         Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(err) if is_broken_pipe(&err) => std::process::ExitCode::SUCCESS,
         Err(err) => {
             // One line, whole cause chain: what failed, on which input, and why.
             eprintln!("error: {err:#}");
             std::process::ExitCode::FAILURE
         }
     }
+}
+
+/// Whether output stopped because the reader of our stdout went away.
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 fn run() -> anyhow::Result<()> {
@@ -453,10 +471,10 @@ fn search(folders: &Folders, options: &SearchOptions) -> anyhow::Result<()> {
     let response = engine.search(&request, &config)?;
 
     if options.json {
-        println!("{}", serde_json::to_string_pretty(&response)?);
+        outln!("{}", serde_json::to_string_pretty(&response)?);
         return Ok(());
     }
-    println!(
+    outln!(
         "{} result(s) for \"{}\" ({} ms)",
         response.total, response.query, response.took_ms
     );
@@ -466,12 +484,12 @@ fn search(folders: &Folders, options: &SearchOptions) -> anyhow::Result<()> {
             Kind::Page => "page",
             Kind::Document => "document",
         };
-        println!("{:>3}. {}  [{kind}, {:.3}]", rank + 1, hit.title, hit.score);
-        println!("     {}", hit.path);
+        outln!("{:>3}. {}  [{kind}, {:.3}]", rank + 1, hit.title, hit.score);
+        outln!("     {}", hit.path);
         if let Some(explain) = &hit.explain {
-            println!("     text score {:.3}", explain.text_score);
+            outln!("     text score {:.3}", explain.text_score);
             for boost in &explain.boosts {
-                println!("     ×{:.2} {}: {}", boost.factor, boost.rule, boost.detail);
+                outln!("     ×{:.2} {}: {}", boost.factor, boost.rule, boost.detail);
             }
         }
     }
@@ -497,7 +515,7 @@ fn pages(folders: &Folders, json: bool) -> anyhow::Result<()> {
                 "keyword_form": facts.keyword_form,
                 "language": record.page.language,
             });
-            println!("{line}");
+            outln!("{line}");
         } else {
             let kind = match record.page.kind {
                 Kind::Page if facts.landing => "landing",
@@ -505,7 +523,7 @@ fn pages(folders: &Folders, json: bool) -> anyhow::Result<()> {
                 Kind::Document => "document",
             };
             let section = facts.section.as_deref().unwrap_or("-");
-            println!("{kind:<9} {section:<24} {}  {}", facts.path, facts.title);
+            outln!("{kind:<9} {section:<24} {}  {}", facts.path, facts.title);
         }
     }
     Ok(())
@@ -555,9 +573,9 @@ async fn evaluate(folders: &Folders, options: &EvaluateOptions) -> anyhow::Resul
             "thresholds": thresholds,
             "missed": missed,
         });
-        println!("{}", serde_json::to_string_pretty(&body)?);
+        outln!("{}", serde_json::to_string_pretty(&body)?);
     } else {
-        print_evaluation(&scores, &summary, baseline_summary.as_ref());
+        print_evaluation(&scores, &summary, baseline_summary.as_ref())?;
     }
     if !missed.is_empty() {
         anyhow::bail!("thresholds missed: {}", missed.join("; "));
@@ -620,11 +638,15 @@ async fn score_over_api(judgments: &Judgments, base: &str) -> anyhow::Result<Vec
     Ok(scores)
 }
 
-fn print_evaluation(scores: &[QueryScore], summary: &Summary, baseline: Option<&Summary>) {
+fn print_evaluation(
+    scores: &[QueryScore],
+    summary: &Summary,
+    baseline: Option<&Summary>,
+) -> anyhow::Result<()> {
     // Queries whose `first` expectation fails come first: they are what a reviewer fixes.
     let mut ordered: Vec<&QueryScore> = scores.iter().collect();
     ordered.sort_by_key(|score| score.first_met != Some(false));
-    println!(
+    outln!(
         "{:>6} {:>5} {:>4} {:>6}  {:<42} first",
         "nDCG", "RR", "P@1", "R@10", "query"
     );
@@ -635,30 +657,31 @@ fn print_evaluation(scores: &[QueryScore], summary: &Summary, baseline: Option<&
             Some(false) => "MISS",
         };
         let query: String = score.query.chars().take(42).collect();
-        println!(
+        outln!(
             "{:>6.3} {:>5.2} {:>4.0} {:>6.2}  {query:<42} {first}",
             score.ndcg_at_10, score.reciprocal_rank, score.p_at_1, score.recall_at_10
         );
         if score.first_met == Some(false) {
             let top = score.top.first().map_or("-", String::as_str);
             let expected = score.expected_first.as_deref().unwrap_or("-");
-            println!("       expected {expected}\n       got      {top}");
+            outln!("       expected {expected}\n       got      {top}");
         }
     }
-    print_summary("overall", summary);
+    print_summary("overall", summary)?;
     if let Some(baseline) = baseline {
-        print_summary("baseline", baseline);
-        println!(
+        print_summary("baseline", baseline)?;
+        outln!(
             "rules add nDCG@10 {:+.3}, MRR {:+.3}, P@1 {:+.3}",
             summary.ndcg_at_10 - baseline.ndcg_at_10,
             summary.mrr - baseline.mrr,
             summary.p_at_1 - baseline.p_at_1
         );
     }
+    Ok(())
 }
 
-fn print_summary(label: &str, summary: &Summary) {
-    println!(
+fn print_summary(label: &str, summary: &Summary) -> anyhow::Result<()> {
+    outln!(
         "{label}: queries={} nDCG@10={:.3} MRR={:.3} P@1={:.3} recall@10={:.3} first={}/{}",
         summary.queries,
         summary.ndcg_at_10,
@@ -668,4 +691,5 @@ fn print_summary(label: &str, summary: &Summary) {
         summary.first_met,
         summary.first_total
     );
+    Ok(())
 }
