@@ -89,12 +89,11 @@ pub fn replica_site() -> Running {
 
 /// Runs `offer-search ARGS...` to completion.
 pub fn run(args: &[&str]) -> Output {
-    let output = Command::new(binary())
+    Command::new(binary())
         .args(args)
         .env("RUST_LOG", "warn")
         .output()
-        .expect("cannot run offer-search");
-    output
+        .expect("cannot run offer-search")
 }
 
 /// Runs `offer-search ARGS...` and fails the test with its output unless it succeeds.
@@ -119,6 +118,18 @@ pub fn serve(data: &Path, config: &Path) -> Running {
         .arg(config)
         .env("RUST_LOG", "warn");
     start_and_read_url(command, "offer-search serve")
+}
+
+/// Starts `offer-search demo` with its index in `data` and the API on a free port.
+pub fn demo(data: &Path) -> Running {
+    let mut command = Command::new(binary());
+    command
+        .args(["demo", "--addr", "127.0.0.1:0", "--data"])
+        .arg(data)
+        .arg("--config")
+        .arg(project_config())
+        .env("RUST_LOG", "warn");
+    start_and_read_url(command, "offer-search demo")
 }
 
 /// GETs `url` and returns the status and the JSON body.
