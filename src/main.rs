@@ -476,7 +476,9 @@ fn search(folders: &Folders, options: &SearchOptions) -> anyhow::Result<()> {
     }
     outln!(
         "{} result(s) for \"{}\" ({} ms)",
-        response.total, response.query, response.took_ms
+        response.total,
+        response.query,
+        response.took_ms
     );
     for (rank, hit) in response.results.iter().enumerate() {
         let kind = match hit.kind {
@@ -648,7 +650,11 @@ fn print_evaluation(
     ordered.sort_by_key(|score| score.first_met != Some(false));
     outln!(
         "{:>6} {:>5} {:>4} {:>6}  {:<42} first",
-        "nDCG", "RR", "P@1", "R@10", "query"
+        "nDCG",
+        "RR",
+        "P@1",
+        "R@10",
+        "query"
     );
     for score in ordered {
         let first = match score.first_met {
@@ -659,7 +665,10 @@ fn print_evaluation(
         let query: String = score.query.chars().take(42).collect();
         outln!(
             "{:>6.3} {:>5.2} {:>4.0} {:>6.2}  {query:<42} {first}",
-            score.ndcg_at_10, score.reciprocal_rank, score.p_at_1, score.recall_at_10
+            score.ndcg_at_10,
+            score.reciprocal_rank,
+            score.p_at_1,
+            score.recall_at_10
         );
         if score.first_met == Some(false) {
             let top = score.top.first().map_or("-", String::as_str);

@@ -40,5 +40,8 @@ fn demo_serves_ranked_results_over_the_sample_site() {
     let summary = &report["summary"];
     println!("sample-site judgments over the demo API: {summary}");
     assert_eq!(summary["first_met"], summary["first_total"], "{summary}");
-    assert!(summary["ndcg_at_10"].as_f64().unwrap_or(0.0) >= 0.8, "{summary}");
+    assert!(
+        summary["ndcg_at_10"].as_f64().unwrap_or(0.0) >= 0.8,
+        "{summary}"
+    );
 }

@@ -22,8 +22,17 @@ fn manifest() -> Vec<ManifestRow> {
     let path = shared_dir().join("realdata/site-manifest.tsv");
     let text = std::fs::read_to_string(&path).expect("manifest is readable");
     let mut lines = text.lines();
-    let header: Vec<&str> = lines.next().expect("manifest has a header").split('\t').collect();
-    let column = |name: &str| header.iter().position(|h| *h == name).expect("manifest column");
+    let header: Vec<&str> = lines
+        .next()
+        .expect("manifest has a header")
+        .split('\t')
+        .collect();
+    let column = |name: &str| {
+        header
+            .iter()
+            .position(|h| *h == name)
+            .expect("manifest column")
+    };
     let (path_col, kind_col, notes_col) = (column("path"), column("kind"), column("notes"));
     lines
         .map(|line| {
@@ -44,7 +53,12 @@ fn comparable(path: &str) -> String {
 }
 
 fn indexed_records(data: &Path) -> Vec<serde_json::Value> {
-    let listing = run_ok(&["pages", "--json", "--data", data.to_str().expect("utf-8 path")]);
+    let listing = run_ok(&[
+        "pages",
+        "--json",
+        "--data",
+        data.to_str().expect("utf-8 path"),
+    ]);
     listing
         .lines()
         .map(|line| serde_json::from_str(line).expect("pages --json prints JSON lines"))
@@ -71,7 +85,10 @@ fn replica_site_end_to_end() {
         let path = record["path"].as_str().expect("path");
         *counts.entry(comparable(path)).or_default() += 1;
     }
-    for row in manifest.iter().filter(|row| row.kind == "page" || row.kind == "landing") {
+    for row in manifest
+        .iter()
+        .filter(|row| row.kind == "page" || row.kind == "landing")
+    {
         let count = counts.get(&comparable(&row.path)).copied().unwrap_or(0);
         assert_eq!(count, 1, "`{}` is indexed {count} times", row.path);
     }
@@ -83,8 +100,15 @@ fn replica_site_end_to_end() {
     assert_eq!(pages, expected_pages, "no page beyond the manifest's");
 
     // Redirects, the robots-disallowed search page and the missing page are not indexed.
-    for row in manifest.iter().filter(|row| row.kind == "redirect" || row.kind == "search-page") {
-        assert!(!counts.contains_key(&comparable(&row.path)), "`{}` is indexed", row.path);
+    for row in manifest
+        .iter()
+        .filter(|row| row.kind == "redirect" || row.kind == "search-page")
+    {
+        assert!(
+            !counts.contains_key(&comparable(&row.path)),
+            "`{}` is indexed",
+            row.path
+        );
     }
     let missing = "/apply-for-an-assessment/ehc-plan/statutory-annual-reviews/preparing-for-your-annual-review-meeting.aspx";
     assert!(!counts.contains_key(missing));
@@ -126,15 +150,26 @@ fn replica_site_end_to_end() {
         "/documents/inclusion-funding-guidance-for-schools.docx",
     ] {
         let position = paths.iter().position(|path| comparable(path) == document);
-        assert!(position.is_some_and(|p| p > 0), "`{document}` below the intro in {paths:?}");
+        assert!(
+            position.is_some_and(|p| p > 0),
+            "`{document}` below the intro in {paths:?}"
+        );
     }
 
     // The windows-1252 page reads right: its £ and curly quotes survive into the snippet.
     let nlincs = "/partners/localoffer.northlincs.gov.uk/short-breaks";
-    let (_, body) = search(&api.base_url, "contribution for a snack or cook and eat", &[]);
+    let (_, body) = search(
+        &api.base_url,
+        "contribution for a snack or cook and eat",
+        &[],
+    );
     let hit = body["results"]
         .as_array()
-        .and_then(|results| results.iter().find(|r| comparable(r["path"].as_str().unwrap_or("")) == nlincs))
+        .and_then(|results| {
+            results
+                .iter()
+                .find(|r| comparable(r["path"].as_str().unwrap_or("")) == nlincs)
+        })
         .unwrap_or_else(|| panic!("the windows-1252 page is not found: {body}"));
     let snippet = hit["snippet"].as_str().unwrap_or("");
     assert!(snippet.contains("£1"), "{snippet}");
@@ -142,10 +177,17 @@ fn replica_site_end_to_end() {
     let (_, body) = search(&api.base_url, "book your child place", &[]);
     let hit = body["results"]
         .as_array()
-        .and_then(|results| results.iter().find(|r| comparable(r["path"].as_str().unwrap_or("")) == nlincs))
+        .and_then(|results| {
+            results
+                .iter()
+                .find(|r| comparable(r["path"].as_str().unwrap_or("")) == nlincs)
+        })
         .unwrap_or_else(|| panic!("the windows-1252 page is not found: {body}"));
     let snippet = hit["snippet"].as_str().unwrap_or("");
-    assert!(snippet.contains("</mark>’s") && snippet.contains("‘All About Me"), "{snippet}");
+    assert!(
+        snippet.contains("</mark>’s") && snippet.contains("‘All About Me"),
+        "{snippet}"
+    );
 
     // Judged queries through the API, as the held-out checks run them. The figures are
     // printed for the record; the floor guards against a ranking regression.
@@ -162,5 +204,8 @@ fn replica_site_end_to_end() {
     let summary = &report["summary"];
     println!("dev judgments over the API: {summary}");
     assert_eq!(summary["first_met"], summary["first_total"], "{summary}");
-    assert!(summary["ndcg_at_10"].as_f64().unwrap_or(0.0) >= 0.85, "{summary}");
+    assert!(
+        summary["ndcg_at_10"].as_f64().unwrap_or(0.0) >= 0.85,
+        "{summary}"
+    );
 }

@@ -50,7 +50,9 @@ impl Drop for Running {
 /// found there (without a trailing slash).
 fn start_and_read_url(mut command: Command, what: &str) -> Running {
     command.stdout(Stdio::piped()).stderr(Stdio::inherit());
-    let mut child = command.spawn().unwrap_or_else(|err| panic!("cannot start {what}: {err}"));
+    let mut child = command
+        .spawn()
+        .unwrap_or_else(|err| panic!("cannot start {what}: {err}"));
     let stdout = child.stdout.take().expect("stdout is piped");
     let (sender, receiver) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
