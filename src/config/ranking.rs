@@ -52,6 +52,7 @@ struct RawLanding {
     boost: Option<f32>,
     depth_decay: Option<f32>,
     min_child_links: Option<u32>,
+    min_title_coverage: Option<f32>,
     include: Option<Vec<String>>,
     exclude: Option<Vec<String>>,
 }
@@ -120,6 +121,8 @@ pub struct RankingConfig {
     pub landing_depth_decay: f32,
     /// A page that links to at least this many pages below its own folder is a landing page.
     pub landing_min_child_links: u32,
+    /// Share of the query's topic words a landing page's title must hold for the boost.
+    pub landing_min_title_coverage: f32,
     /// Path patterns (`*` wildcard) always treated as landing pages.
     pub landing_include: Vec<String>,
     /// Path patterns never treated as landing pages.
@@ -155,6 +158,7 @@ impl Default for RankingConfig {
             landing_boost: 1.5,
             landing_depth_decay: 0.8,
             landing_min_child_links: 5,
+            landing_min_title_coverage: 0.5,
             landing_include: Vec::new(),
             landing_exclude: Vec::new(),
             document_mode: DocumentMode::Demote,
@@ -284,6 +288,17 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<RankingConfig, ConfigErro
             "must be between 0 and 1",
         ));
     }
+    let landing_min_title_coverage = raw
+        .landing
+        .min_title_coverage
+        .unwrap_or(defaults.landing_min_title_coverage);
+    if !(0.0..=1.0).contains(&landing_min_title_coverage) {
+        return Err(invalid(
+            path,
+            "landing.min_title_coverage",
+            "must be between 0 and 1",
+        ));
+    }
     let document_factor = raw.documents.factor.unwrap_or(defaults.document_factor);
     if !document_factor.is_finite() || document_factor <= 0.0 || document_factor > 1.0 {
         return Err(invalid(
@@ -312,6 +327,7 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<RankingConfig, ConfigErro
             .landing
             .min_child_links
             .unwrap_or(defaults.landing_min_child_links),
+        landing_min_title_coverage,
         landing_include: raw.landing.include.unwrap_or_default(),
         landing_exclude: raw.landing.exclude.unwrap_or_default(),
         document_mode,

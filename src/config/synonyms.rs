@@ -78,7 +78,7 @@ pub struct Synonyms {
 impl Default for Synonyms {
     fn default() -> Self {
         Synonyms {
-            weight: 0.8,
+            weight: 0.5,
             rules: Vec::new(),
         }
     }

@@ -319,10 +319,6 @@ impl Engine {
         let slugs = self.section_slugs.clone();
         move |segment: &SegmentReader| {
             let fast = segment.fast_fields();
-            let landing = fast
-                .u64("landing_level")
-                .ok()
-                .map(|c| c.first_or_default_col(0));
             let document = fast
                 .u64("is_document")
                 .ok()
@@ -334,7 +330,6 @@ impl Engine {
             let config = config.clone();
             let slugs = slugs.clone();
             Box::new(move |doc: DocId, score: Score| {
-                let level = landing.as_ref().map_or(0, |column| column.get_val(doc));
                 let is_document = document
                     .as_ref()
                     .is_some_and(|column| column.get_val(doc) == 1);
@@ -343,7 +338,7 @@ impl Engine {
                     .checked_sub(1)
                     .and_then(|position| slugs.get(position))
                     .map(String::as_str);
-                let factor = static_factor(&config, level, is_document, slug);
+                let factor = static_factor(&config, is_document, slug);
                 (score * factor, score)
             })
         }

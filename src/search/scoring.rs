@@ -7,7 +7,7 @@
 
 use serde::Serialize;
 
-use super::query::ParsedQuery;
+use super::query::{ParsedQuery, is_stop_term};
 use crate::config::{DocumentMode, RankingConfig};
 use crate::index::schema::analyze;
 use crate::record::{IndexRecord, Kind};
@@ -46,16 +46,10 @@ pub fn section_factor(config: &RankingConfig, section: Option<&str>) -> f32 {
         .unwrap_or(1.0)
 }
 
-/// The query-independent multiplier from index facts alone.
-pub fn static_factor(
-    config: &RankingConfig,
-    landing_level: u64,
-    is_document: bool,
-    section: Option<&str>,
-) -> f32 {
-    landing_factor(config, landing_level)
-        * document_factor(config, is_document)
-        * section_factor(config, section)
+/// The query-independent multiplier from index facts alone: document demotion and section
+/// boosts. (The landing boost depends on the query: see [`boosts_for`].)
+pub fn static_factor(config: &RankingConfig, is_document: bool, section: Option<&str>) -> f32 {
+    document_factor(config, is_document) * section_factor(config, section)
 }
 
 /// Whether a path matches a pattern where `*` stands for any run of characters.
@@ -107,17 +101,27 @@ pub fn landing_level(config: &RankingConfig, record: &IndexRecord) -> (u64, Opti
     (0, None)
 }
 
-/// The distinct content terms of the query that occur in `title`.
-fn title_coverage(query_terms: &[&str], title: &str) -> f32 {
-    if query_terms.is_empty() {
+/// The share of the query's topic items that a title holds, an item counting when the
+/// title has all its topic words or those of one of its synonyms. "EHCP" is covered by a
+/// title saying "EHC plan" when the synonyms say they are the same.
+pub fn title_coverage(query: &ParsedQuery, title: &str) -> f32 {
+    let title_terms = analyze(title);
+    let holds = |terms: &[String]| {
+        let mut topic = terms.iter().filter(|term| !is_stop_term(term)).peekable();
+        if topic.peek().is_none() {
+            return terms.iter().all(|term| title_terms.contains(term));
+        }
+        topic.all(|term| title_terms.contains(term))
+    };
+    let items = query.content_items();
+    if items.is_empty() {
         return 0.0;
     }
-    let title_terms = analyze(title);
-    let found = query_terms
+    let covered = items
         .iter()
-        .filter(|term| title_terms.iter().any(|title_term| title_term == *term))
+        .filter(|item| holds(&item.terms) || item.alternatives.iter().any(|alt| holds(&alt.terms)))
         .count();
-    found as f32 / query_terms.len() as f32
+    covered as f32 / items.len() as f32
 }
 
 /// Every multiplier for one record and query, with its reason.
@@ -125,9 +129,12 @@ pub fn boosts_for(config: &RankingConfig, record: &IndexRecord, query: &ParsedQu
     let mut boosts = Vec::new();
     let facts = &record.facts;
 
+    // A landing page is the best entry to its topic, not to every word it mentions in
+    // passing: the boost needs the query in its title.
     let (level, pattern_note) = landing_level(config, record);
     let landing = landing_factor(config, level);
-    if landing != 1.0 {
+    let own_coverage = title_coverage(query, &facts.title);
+    if landing != 1.0 && own_coverage >= config.landing_min_title_coverage {
         let detail = pattern_note.unwrap_or_else(|| match facts.depth {
             0 => "home page".to_string(),
             depth => format!("landing page {depth} folder(s) deep"),
@@ -135,7 +142,7 @@ pub fn boosts_for(config: &RankingConfig, record: &IndexRecord, query: &ParsedQu
         boosts.push(Boost {
             rule: "landing",
             factor: landing,
-            detail,
+            detail: format!("{detail}, its title holds the query"),
         });
     }
 
@@ -146,13 +153,12 @@ pub fn boosts_for(config: &RankingConfig, record: &IndexRecord, query: &ParsedQu
             factor: config.document_factor,
             detail: format!("documents demoted by factor {}", config.document_factor),
         });
-        let own = title_coverage(&content_terms, &facts.title);
         let parent = facts
             .parent_title
             .as_deref()
-            .map_or(0.0, |title| title_coverage(&content_terms, title));
-        if config.document_lift_when_named && content_terms.len() >= 2 && own >= 1.0 && parent < 1.0
-        {
+            .map_or(0.0, |title| title_coverage(query, title));
+        let named = own_coverage >= 1.0 && parent < 1.0;
+        if config.document_lift_when_named && content_terms.len() >= 2 && named {
             boosts.push(Boost {
                 rule: "document-named",
                 factor: 1.0 / config.document_factor,
