@@ -127,6 +127,10 @@ pub struct SiteFacts {
     /// How many distinct crawled pages link here.
     pub inbound_links: u32,
     pub keyword_form: KeywordForm,
+    /// The text names the area the Local Offer serves (from `site.area_names`, or the
+    /// site-wide title suffix).
+    #[serde(default)]
+    pub local: bool,
 }
 
 /// A record ready for indexing: what the page says plus what the site says about it.

@@ -26,6 +26,14 @@ struct RawRanking {
     title: RawTitle,
     #[serde(default)]
     words: RawWords,
+    #[serde(default)]
+    local: RawLocal,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLocal {
+    boost: Option<f32>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -141,6 +149,8 @@ pub struct RankingConfig {
     pub exact_title_boost: f32,
     /// Extra weight, added to the word scores, for records holding every word of the query.
     pub all_words_weight: f32,
+    /// Multiplier for a record whose text names the area the Local Offer serves.
+    pub local_boost: f32,
 }
 
 impl Default for RankingConfig {
@@ -169,6 +179,7 @@ impl Default for RankingConfig {
             phrase_slop: 1,
             exact_title_boost: 1.5,
             all_words_weight: 0.5,
+            local_boost: 1.0,
         }
     }
 }
@@ -194,6 +205,7 @@ impl RankingConfig {
             phrase_boost: 0.0,
             exact_title_boost: 1.0,
             all_words_weight: 0.0,
+            local_boost: 1.0,
             ..RankingConfig::default()
         }
     }
@@ -356,6 +368,7 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<RankingConfig, ConfigErro
             raw.words.all_words_weight,
             defaults.all_words_weight,
         )?,
+        local_boost: multiplier(path, "local.boost", raw.local.boost, defaults.local_boost)?,
     })
 }
 

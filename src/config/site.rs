@@ -26,6 +26,8 @@ struct RawSiteSection {
     start_urls: Vec<String>,
     #[serde(default)]
     allowed_hosts: Vec<String>,
+    #[serde(default)]
+    area_names: Vec<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -58,6 +60,9 @@ pub struct SiteConfig {
     pub start_urls: Vec<Url>,
     /// Extra `host` or `host:port` entries a crawl may visit besides the start URLs' hosts.
     pub allowed_hosts: Vec<String>,
+    /// Names of the area the Local Offer serves; empty means take them from the site-wide
+    /// title suffix (" - Riverford Local Offer" gives "Riverford").
+    pub area_names: Vec<String>,
     pub crawl: CrawlConfig,
     pub extract: ExtractConfig,
 }
@@ -200,6 +205,7 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<SiteConfig, ConfigError> 
     Ok(SiteConfig {
         start_urls,
         allowed_hosts: raw.site.allowed_hosts,
+        area_names: raw.site.area_names,
         crawl,
         extract,
     })

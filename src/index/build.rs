@@ -149,6 +149,7 @@ fn to_document(
         .and_then(|slug| section_ids.get(slug).copied())
         .unwrap_or(0);
     document.add_u64(fields.section_id, section_id);
+    document.add_u64(fields.local, u64::from(facts.local));
 
     // Links are crawl state, not search results: leave them out of the stored copy.
     let mut stored = record.clone();

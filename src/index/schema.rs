@@ -46,6 +46,8 @@ pub struct Fields {
     pub landing_level: Field,
     /// Position of the section in the generation's section list, + 1; 0 for none (fast).
     pub section_id: Field,
+    /// 1 when the text names the area the Local Offer serves (fast).
+    pub local: Field,
     /// The whole [`crate::record::IndexRecord`] as JSON, for results and explain.
     pub record: Field,
 }
@@ -86,6 +88,7 @@ pub fn build_schema() -> (Schema, Fields) {
         is_document: builder.add_u64_field("is_document", FAST | INDEXED),
         landing_level: builder.add_u64_field("landing_level", FAST),
         section_id: builder.add_u64_field("section_id", FAST),
+        local: builder.add_u64_field("local", FAST),
         record: builder.add_text_field("record", STORED),
     };
     (builder.build(), fields)
@@ -110,6 +113,7 @@ pub fn fields_of(index: &Index) -> tantivy::Result<Fields> {
         is_document: get("is_document")?,
         landing_level: get("landing_level")?,
         section_id: get("section_id")?,
+        local: get("local")?,
         record: get("record")?,
     })
 }

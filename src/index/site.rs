@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use url::Url;
 
+use crate::index::schema::analyze;
 use crate::record::{IndexRecord, KeywordForm, Kind, LinkPlace, PageRecord, SiteFacts};
 
 /// Separators that introduce a site-wide title suffix such as ` - Council Local Offer`.
@@ -25,6 +26,37 @@ pub struct SiteRules {
     pub title_suffix: Option<String>,
     /// A page linking to at least this many pages below its own folder is a landing page.
     pub min_child_links: u32,
+    /// Names of the area the Local Offer serves (`Riverford`). Empty means: take them from
+    /// the site-wide title suffix.
+    pub area_names: Vec<String>,
+}
+
+/// Words of a site name that say what kind of site it is rather than where it is.
+const GENERIC_SITE_WORDS: &[&str] = &[
+    "a", "and", "authority", "borough", "children", "city", "council", "county", "directory",
+    "district", "families", "family", "for", "hub", "in", "information", "local", "metropolitan",
+    "of", "offer", "people", "portal", "send", "service", "services", "site", "support", "the",
+    "website", "young", "your",
+];
+
+/// The area names in a title suffix: " - Derbyshire Local Offer" gives `["Derbyshire"]`.
+pub fn area_names_from_suffix(suffix: &str) -> Vec<String> {
+    suffix
+        .split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’')
+        .filter(|word| word.len() >= 3)
+        .filter(|word| !GENERIC_SITE_WORDS.contains(&word.to_lowercase().as_str()))
+        .map(str::to_string)
+        .collect()
+}
+
+/// Whether a record's text names the area, as a whole word.
+fn mentions_area(record: &PageRecord, area_terms: &HashSet<String>) -> bool {
+    if area_terms.is_empty() {
+        return false;
+    }
+    [&record.body, &record.description, &record.keywords]
+        .iter()
+        .any(|text| analyze(text).iter().any(|term| area_terms.contains(term)))
 }
 
 /// Adds [`SiteFacts`] to every record of one crawl. Records keep their order, which is the
@@ -36,6 +68,12 @@ pub fn analyse(records: Vec<PageRecord>, rules: &SiteRules) -> Vec<IndexRecord> 
         None => detect_title_suffix(&records),
     };
     let urls: HashSet<&str> = records.iter().map(|record| record.url.as_str()).collect();
+    let area_names = if rules.area_names.is_empty() {
+        suffix.as_deref().map(area_names_from_suffix).unwrap_or_default()
+    } else {
+        rules.area_names.clone()
+    };
+    let area_terms: HashSet<String> = area_names.iter().flat_map(|name| analyze(name)).collect();
 
     let inbound = count_inbound_links(&records, &urls);
     let routes = find_route_pages(&records, &urls);
@@ -117,6 +155,7 @@ pub fn analyse(records: Vec<PageRecord>, rules: &SiteRules) -> Vec<IndexRecord> 
             parent_title,
             inbound_links: inbound.get(record.url.as_str()).copied().unwrap_or(0),
             keyword_form: keyword_form(&record.keywords),
+            local: mentions_area(record, &area_terms),
         };
         out.push(IndexRecord {
             page: record.clone(),
@@ -415,6 +454,16 @@ mod tests {
     }
 
     #[test]
+    fn area_names_come_from_the_site_name() {
+        assert_eq!(area_names_from_suffix(" - Derbyshire Local Offer"), vec!["Derbyshire"]);
+        assert_eq!(
+            area_names_from_suffix(" | Riverford Council SEND Local Offer"),
+            vec!["Riverford"]
+        );
+        assert!(area_names_from_suffix(" - Local Offer").is_empty());
+    }
+
+    #[test]
     fn keyword_forms() {
         let sentence = "Short breaks give families a rest. Ask your social worker.";
         assert_eq!(keyword_form(sentence), KeywordForm::Sentence);
@@ -457,6 +506,7 @@ mod tests {
         let rules = SiteRules {
             title_suffix: None,
             min_child_links: 5,
+            area_names: Vec::new(),
         };
         let out = analyse(records, &rules);
         let by_url: HashMap<&str, &IndexRecord> = out

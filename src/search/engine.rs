@@ -327,9 +327,11 @@ impl Engine {
                 .u64("section_id")
                 .ok()
                 .map(|c| c.first_or_default_col(0));
+            let local = fast.u64("local").ok().map(|c| c.first_or_default_col(0));
             let config = config.clone();
             let slugs = slugs.clone();
             Box::new(move |doc: DocId, score: Score| {
+                let is_local = local.as_ref().is_some_and(|column| column.get_val(doc) == 1);
                 let is_document = document
                     .as_ref()
                     .is_some_and(|column| column.get_val(doc) == 1);
@@ -338,7 +340,7 @@ impl Engine {
                     .checked_sub(1)
                     .and_then(|position| slugs.get(position))
                     .map(String::as_str);
-                let factor = static_factor(&config, is_document, slug);
+                let factor = static_factor(&config, is_document, slug, is_local);
                 (score * factor, score)
             })
         }
@@ -671,6 +673,7 @@ mod tests {
         let rules = SiteRules {
             title_suffix: None,
             min_child_links: 5,
+            area_names: Vec::new(),
         };
         let indexed = analyse(records, &rules);
         let meta = build_index(&pending.index_dir(), &indexed).expect("build");

@@ -48,8 +48,17 @@ pub fn section_factor(config: &RankingConfig, section: Option<&str>) -> f32 {
 
 /// The query-independent multiplier from index facts alone: document demotion and section
 /// boosts. (The landing boost depends on the query: see [`boosts_for`].)
-pub fn static_factor(config: &RankingConfig, is_document: bool, section: Option<&str>) -> f32 {
-    document_factor(config, is_document) * section_factor(config, section)
+pub fn static_factor(
+    config: &RankingConfig,
+    is_document: bool,
+    section: Option<&str>,
+    local: bool,
+) -> f32 {
+    document_factor(config, is_document) * section_factor(config, section) * local_factor(config, local)
+}
+
+pub fn local_factor(config: &RankingConfig, local: bool) -> f32 {
+    if local { config.local_boost } else { 1.0 }
 }
 
 /// Whether a path matches a pattern where `*` stands for any run of characters.
@@ -167,6 +176,15 @@ pub fn boosts_for(config: &RankingConfig, record: &IndexRecord, query: &ParsedQu
                     .to_string(),
             });
         }
+    }
+
+    let local = local_factor(config, facts.local);
+    if local != 1.0 {
+        boosts.push(Boost {
+            rule: "local",
+            factor: local,
+            detail: "the page names the area this Local Offer serves".to_string(),
+        });
     }
 
     let section = section_factor(config, facts.section.as_deref());
