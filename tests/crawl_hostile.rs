@@ -384,3 +384,40 @@ async fn page_limit_stops_the_crawl_and_counts_the_rest() {
         output.summary
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn robots_crawl_delay_spaces_requests() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a loopback port is free");
+    let address = listener.local_addr().expect("bound address");
+    let app = Router::new()
+        .route(
+            "/robots.txt",
+            get(|| async { "User-agent: *\nCrawl-delay: 0.5\n" }),
+        )
+        .route(
+            "/",
+            get(|| async { html_page("Home", r#"<p><a href="/a">A</a> <a href="/b">B</a></p>"#) }),
+        )
+        .route("/a", get(|| async { html_page("A", "<p>Page A.</p>") }))
+        .route("/b", get(|| async { html_page("B", "<p>Page B.</p>") }))
+        .fallback(|| async { (StatusCode::NOT_FOUND, "not here") });
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    let base = Url::parse(&format!("http://{address}/")).expect("base URL parses");
+
+    let started = Instant::now();
+    let output = crawl(hostile_options(&base))
+        .await
+        .expect("the crawl starts");
+    let elapsed = started.elapsed();
+
+    assert_eq!(output.summary.pages, 3, "{:?}", output.summary);
+    // robots.txt, /sitemap.xml (404), /, /a, /b: four gaps of half a second at least.
+    assert!(
+        elapsed >= Duration::from_millis(2000),
+        "crawl took only {elapsed:?}"
+    );
+}
