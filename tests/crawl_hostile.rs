@@ -90,7 +90,13 @@ async fn start_hostile_site() -> Url {
     let address = listener.local_addr().expect("bound address");
     let base = format!("http://{address}");
 
-    let robots = format!("User-agent: *\nDisallow: /private\n\nSitemap: {base}/sitemap.xml.gz\n");
+    let robots =
+        format!("User-agent: *\nDisallow: /private\n\nSitemap: {base}/sitemap-index.xml\n");
+    // The index points at a gzipped sitemap served under a generic type.
+    let sitemap_index = format!(
+        "<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\
+         <sitemap><loc>{base}/sitemap.xml.gz</loc></sitemap></sitemapindex>"
+    );
     let sitemap = gzip(
         format!(
             "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\
@@ -104,6 +110,10 @@ async fn start_hostile_site() -> Url {
     let app = Router::new()
         .route("/", get(|| async { html_page("Home", HOME_LINKS) }))
         .route("/robots.txt", get(move || async move { robots }))
+        .route(
+            "/sitemap-index.xml",
+            get(move || async move { with_type("application/xml", sitemap_index.into_bytes()) }),
+        )
         .route(
             "/sitemap.xml.gz",
             get(move || async move { with_type("application/octet-stream", sitemap) }),
