@@ -224,3 +224,36 @@ async fn replica_site_matches_its_manifest() {
     urls.dedup();
     assert_eq!(urls.len(), output.records.len(), "a URL was recorded twice");
 }
+
+#[tokio::test]
+async fn worker_refuses_a_truncated_replica_pdf() {
+    use offer_search::extract::document::{
+        DocumentError, DocumentKind, DocumentWorker, WorkerLimits,
+    };
+
+    let path = replica_dir().join("site/documents/post-16-transport-policy-statement-2020-21.pdf");
+    let bytes = std::fs::read(&path).expect("the replica PDF is readable");
+    let worker = DocumentWorker::new(
+        Some(env!("CARGO_BIN_EXE_offer-search").into()),
+        WorkerLimits::from_config(&test_site_config().crawl),
+    )
+    .expect("the worker program is known");
+
+    let whole = worker
+        .extract(DocumentKind::Pdf, &bytes)
+        .await
+        .expect("the whole PDF extracts");
+    assert_eq!(
+        whole.title,
+        "Post-16 Transport Policy Statement - Academic Year 2020-2021"
+    );
+    assert!(whole.text.contains("Derbyshire County Council"));
+
+    let truncated = &bytes[..bytes.len() / 3];
+    let err = worker
+        .extract(DocumentKind::Pdf, truncated)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, DocumentError::WorkerFailed { .. }), "{err}");
+    assert!(err.to_string().contains("cannot read PDF"), "{err}");
+}

@@ -178,7 +178,11 @@ impl Shared {
         let (status, body) = match self.get_following(&robots_url, ROBOTS_MAX_REDIRECTS).await {
             Ok(response) => (Some(response.status), response.body),
             Err(err) => {
-                tracing::warn!(url = %robots_url, error = %err, "cannot fetch robots.txt: nothing on this host will be crawled");
+                tracing::warn!(
+                    url = %robots_url,
+                    error = %err,
+                    "cannot fetch robots.txt: nothing on this host will be crawled"
+                );
                 (None, Vec::new())
             }
         };
@@ -188,7 +192,11 @@ impl Shared {
             && let Some(delay) = rules.crawl_delay()
             && delay > self.config.delay
         {
-            tracing::info!(host = %host_key(url), delay_ms = delay.as_millis(), "robots.txt crawl-delay raises the delay for this host");
+            tracing::info!(
+                host = %host_key(url),
+                delay_ms = delay.as_millis(),
+                "robots.txt crawl-delay raises the delay for this host"
+            );
             self.fetcher.raise_delay(url, delay);
         }
         Arc::new(rules)
@@ -617,7 +625,11 @@ impl State {
             .map(|url| url.path().to_string())
             .unwrap_or_default();
         if canonical_key.path() == "/" && fetched_path != "/" {
-            tracing::debug!(url = %key, canonical = %canonical_key, "ignoring canonical link to the home page");
+            tracing::debug!(
+                url = %key,
+                canonical = %canonical_key,
+                "ignoring canonical link to the home page"
+            );
             return key.to_string();
         }
         canonical_key.to_string()

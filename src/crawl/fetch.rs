@@ -60,7 +60,9 @@ impl FetchError {
 /// Spaces the request starts to one host.
 #[derive(Debug)]
 struct HostGate {
-    next_start: tokio::sync::Mutex<Instant>,
+    /// When the last request started. The next may start `delay` later; the delay is read
+    /// at that moment, so a raised delay applies from the very next request.
+    last_start: tokio::sync::Mutex<Option<Instant>>,
     delay: Mutex<Duration>,
 }
 
@@ -163,13 +165,12 @@ impl Fetcher {
     async fn wait_turn(&self, url: &Url) {
         let gate = self.gate(url);
         // Holding the lock while sleeping queues the host's requests one behind another.
-        let mut next_start = gate.next_start.lock().await;
-        let now = Instant::now();
-        if *next_start > now {
-            tokio::time::sleep_until(*next_start).await;
+        let mut last_start = gate.last_start.lock().await;
+        if let Some(previous) = *last_start {
+            let delay = *gate.delay.lock().unwrap_or_else(PoisonError::into_inner);
+            tokio::time::sleep_until(previous + delay).await;
         }
-        let delay = *gate.delay.lock().unwrap_or_else(PoisonError::into_inner);
-        *next_start = Instant::now() + delay;
+        *last_start = Some(Instant::now());
     }
 
     fn gate(&self, url: &Url) -> Arc<HostGate> {
@@ -179,7 +180,7 @@ impl Fetcher {
             .entry(key)
             .or_insert_with(|| {
                 Arc::new(HostGate {
-                    next_start: tokio::sync::Mutex::new(Instant::now()),
+                    last_start: tokio::sync::Mutex::new(None),
                     delay: Mutex::new(self.base_delay),
                 })
             })
@@ -276,8 +277,8 @@ mod tests {
         fetcher.raise_delay(&url, Duration::from_millis(500));
         fetcher.wait_turn(&url).await;
         fetcher.wait_turn(&url).await;
-        // 200 ms for the first gap, then 200 + 500 for the next two turns.
-        assert!(started.elapsed() >= Duration::from_millis(900));
+        // 200 ms for the first gap, then 500 ms for each of the next two.
+        assert!(started.elapsed() >= Duration::from_millis(1200));
         Ok(())
     }
 }

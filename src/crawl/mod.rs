@@ -58,7 +58,8 @@ impl CrawlOptions {
 /// Crawls the site from the start URLs and returns every page and linked document once.
 ///
 /// Runs until the frontier is empty or `max_pages` URLs were fetched; individual failures
-/// are counted in [`CrawlSummary::skipped`], never returned. Fails only when the crawl
+/// are counted in [`CrawlSummary::skipped`], never returned. Must run inside a tokio
+/// runtime (HTML is parsed on its blocking pool, documents in child processes). Fails only when the crawl
 /// cannot start: no start URL, a start URL that is not http(s), an HTTP client or worker
 /// program that cannot be set up, or an invalid extract selector.
 pub async fn crawl(options: CrawlOptions) -> Result<CrawlOutput, CrawlError> {

@@ -37,7 +37,10 @@ impl RobotsRules {
                 match Robot::new(agent, body) {
                     Ok(robot) => RobotsRules::Parsed(robot),
                     Err(err) => {
-                        tracing::warn!(error = %err, "cannot parse robots.txt: treating it as empty");
+                        tracing::warn!(
+                            error = %err,
+                            "cannot parse robots.txt: treating it as empty"
+                        );
                         RobotsRules::AllowAll
                     }
                 }

@@ -110,6 +110,7 @@ static META: LazyLock<Selector> = LazyLock::new(|| selector("meta[content]"));
 static NAV: LazyLock<Selector> = LazyLock::new(|| selector(NAV_LIKE));
 static PARAGRAPH: LazyLock<Selector> = LazyLock::new(|| selector("p"));
 static H1: LazyLock<Selector> = LazyLock::new(|| selector("h1"));
+static HEADER: LazyLock<Selector> = LazyLock::new(|| selector("header"));
 static CRUMB_CONTAINERS: LazyLock<Vec<Selector>> =
     LazyLock::new(|| BREADCRUMBS.iter().map(|text| selector(text)).collect());
 
@@ -143,6 +144,9 @@ pub struct ExtractedHtml {
 #[derive(Debug, Clone)]
 pub struct HtmlExtractor {
     drop: Vec<Selector>,
+    /// Whether the bare `header` selector is among the drop selectors (see
+    /// [`is_banner`] for why it is treated specially).
+    drops_header: bool,
     main: Vec<Selector>,
 }
 
@@ -164,8 +168,19 @@ pub fn extract_html(
 impl HtmlExtractor {
     /// Compiles the drop and main selectors of `config`.
     pub fn new(config: &ExtractConfig) -> Result<HtmlExtractor, ExtractError> {
+        let drops_header = config
+            .drop_selectors
+            .iter()
+            .any(|selector| selector.trim().eq_ignore_ascii_case("header"));
+        let other_drops: Vec<String> = config
+            .drop_selectors
+            .iter()
+            .filter(|selector| !selector.trim().eq_ignore_ascii_case("header"))
+            .cloned()
+            .collect();
         Ok(HtmlExtractor {
-            drop: compile(&config.drop_selectors)?,
+            drop: compile(&other_drops)?,
+            drops_header,
             main: compile(&config.main_selectors)?,
         })
     }
@@ -185,7 +200,13 @@ impl HtmlExtractor {
         for drop in &self.drop {
             dropped.extend(document.select(drop).map(|element| element.id()));
         }
-        let main = self.main_element(&document, &dropped);
+        if self.drops_header {
+            let banners = document
+                .select(&HEADER)
+                .filter(|header| is_banner(**header));
+            dropped.extend(banners.map(|header| header.id()));
+        }
+        let main = self.main_element(&document, &mut dropped);
         // Keep the main content even when a drop selector matches it or a wrapper of it.
         dropped.remove(&main.id());
         for ancestor in main.ancestors() {
@@ -247,19 +268,76 @@ impl HtmlExtractor {
         })
     }
 
-    /// The first element matching a main selector (selectors in priority order), else the
-    /// element with the most paragraph text outside dropped chrome, else `<body>`.
-    fn main_element<'a>(&self, document: &'a Html, dropped: &HashSet<NodeId>) -> ElementRef<'a> {
-        let configured = self
-            .main
-            .iter()
-            .find_map(|main| document.select(main).next());
+    /// The first element with text matching a main selector (selectors in priority
+    /// order), else the element with the most paragraph text outside dropped chrome, else
+    /// `<body>`.
+    ///
+    /// Before the density search, drop matches holding most of the page's paragraph text
+    /// are released from `dropped`: such an element wraps the page rather than decorating
+    /// it (ASP.NET sites put the whole body in one `<form>`, and `form` is dropped).
+    fn main_element<'a>(
+        &self,
+        document: &'a Html,
+        dropped: &mut HashSet<NodeId>,
+    ) -> ElementRef<'a> {
+        let configured = self.main.iter().find_map(|main| {
+            document
+                .select(main)
+                .find(|candidate| candidate.text().any(|text| !text.trim().is_empty()))
+        });
         if let Some(main) = configured {
             return main;
         }
+        release_wrappers(document, dropped);
         densest_element(document, dropped)
             .or_else(|| document.select(&BODY).next())
             .unwrap_or_else(|| document.root_element())
+    }
+}
+
+/// Whether a `<header>` is the page banner. ARIA gives a header the banner role only when
+/// it is not inside `main`, `article`, `section`, `aside` or `nav`; inside those it is the
+/// heading block of that content (often holding the page's `<h1>`), so the `header` drop
+/// selector leaves it alone.
+fn is_banner(header: NodeRef<'_, Node>) -> bool {
+    !header.ancestors().any(|ancestor| {
+        ancestor.value().as_element().is_some_and(|element| {
+            matches!(
+                element.name(),
+                "main" | "article" | "section" | "aside" | "nav"
+            )
+        })
+    })
+}
+
+/// Removes from `dropped` every element that holds at least half of the page's paragraph
+/// text.
+fn release_wrappers(document: &Html, dropped: &mut HashSet<NodeId>) {
+    let paragraph_chars = |root: ElementRef<'_>| -> usize {
+        root.select(&PARAGRAPH)
+            .map(|paragraph| {
+                paragraph
+                    .text()
+                    .map(|text| text.trim().len())
+                    .sum::<usize>()
+            })
+            .sum()
+    };
+    let Some(body) = document.select(&BODY).next() else {
+        return;
+    };
+    let total = paragraph_chars(body);
+    if total == 0 {
+        return;
+    }
+    let wrappers: Vec<NodeId> = dropped
+        .iter()
+        .filter_map(|id| document.tree.get(*id).and_then(ElementRef::wrap))
+        .filter(|element| paragraph_chars(*element) * 2 >= total)
+        .map(|element| element.id())
+        .collect();
+    for id in wrappers {
+        dropped.remove(&id);
     }
 }
 
@@ -911,6 +989,49 @@ mod tests {
             <div class="cookie-notice"><p>Cookie text.</p></div></body></html>"#;
         let page = extract(html)?;
         assert_eq!(page.record.body, "Real content.");
+        Ok(())
+    }
+
+    #[test]
+    fn article_header_inside_main_is_content() -> TestResult {
+        let html = r#"<html><head><title>Page</title></head><body>
+            <header><a href="/">Site name</a></header>
+            <main><article><header><h1>Short breaks</h1></header>
+            <p>Breaks for carers.</p></article></main></body></html>"#;
+        let page = extract(html)?;
+        assert_eq!(page.record.headings, vec!["Short breaks"]);
+        assert_eq!(page.record.body, "Short breaks\nBreaks for carers.");
+        Ok(())
+    }
+
+    #[test]
+    fn page_wide_form_is_not_chrome() -> TestResult {
+        let html = r#"<html><head><title>Page</title></head><body>
+            <form id="pageForm" action="/page.aspx" method="post">
+            <div class="cookie-notice"><p>Cookie text here.</p></div>
+            <div class="column"><p>A long paragraph about the service and who can use it.</p>
+            <p>Another long paragraph about how to apply and what happens next.</p></div>
+            </form></body></html>"#;
+        let page = extract(html)?;
+        assert!(
+            page.record.body.starts_with("A long paragraph"),
+            "{}",
+            page.record.body
+        );
+        assert!(!page.record.body.contains("Cookie text"));
+        Ok(())
+    }
+
+    #[test]
+    fn empty_main_element_falls_back_to_density() -> TestResult {
+        let html = r#"<html><head><title>Page</title></head><body>
+            <main id="app"></main>
+            <div><p>The real words of this page are in a plain div.</p></div></body></html>"#;
+        let page = extract(html)?;
+        assert_eq!(
+            page.record.body,
+            "The real words of this page are in a plain div."
+        );
         Ok(())
     }
 
