@@ -155,9 +155,24 @@ async fn search_answers_with_the_documented_shape() {
             .as_str()
             .is_some_and(|s| s.contains("<mark>Inclusion</mark>"))
     );
-    let form = &body["results"][1];
+    let form = &first["documents"][0];
+    assert_eq!(form["kind"], "document", "{first}");
+    assert_eq!(form["path"], "/docs/form.pdf");
+    assert_eq!(form["content_type"], "application/pdf");
+    assert_eq!(body["facets"]["kinds"][1]["value"], "document");
+    assert_eq!(body["has_more"], false);
+
+    let (_, flat) = call(
+        &harness.app,
+        "GET",
+        "/search?q=inclusion%20funding&group=false",
+        None,
+    )
+    .await;
+    let form = &flat["results"][1];
     assert_eq!(form["kind"], "document");
     assert_eq!(form["parent_url"], "http://site/inclusion/inclusion.html");
+    assert!(form.get("documents").is_none());
 
     let (_, health) = call(&harness.app, "GET", "/health", None).await;
     assert_eq!(health["status"], "serving");

@@ -76,9 +76,10 @@ pub fn parse_request(params: &HashMap<String, String>) -> Result<SearchRequest, 
         request.explain = parse_flag(text, "explain")?;
     }
     if let Some(text) = params.get("group") {
-        // Results are always the flat list for now; the flag is validated so that clients
-        // asking for `group=false` keep working when grouping arrives.
-        parse_flag(text, "group")?;
+        request.group = parse_flag(text, "group")?;
+    }
+    if let Some(text) = params.get("facets") {
+        request.facets = parse_flag(text, "facets")?;
     }
     Ok(request)
 }
