@@ -4,6 +4,7 @@
 //! misspelt key is never silently ignored), then validated into the typed config the rest of
 //! the program uses. Every error names the file, the key and the reason.
 
+mod api;
 mod best_bets;
 pub mod live;
 mod ranking;
@@ -12,6 +13,7 @@ mod synonyms;
 
 use std::path::{Path, PathBuf};
 
+pub use api::{ApiConfig, PageConfig};
 pub use best_bets::{BestBet, BestBets, Pin, Trigger, trigger_terms};
 pub use ranking::{DocumentMode, FieldWeights, RankingConfig};
 pub use site::{CrawlConfig, ExtractConfig, SiteConfig};
@@ -22,6 +24,7 @@ pub const SITE_FILE: &str = "site.toml";
 pub const RANKING_FILE: &str = "ranking.toml";
 pub const SYNONYMS_FILE: &str = "synonyms.toml";
 pub const BEST_BETS_FILE: &str = "best-bets.toml";
+pub const API_FILE: &str = "api.toml";
 
 /// A config file that could not be read or does not validate.
 #[derive(Debug, thiserror::Error)]
@@ -50,6 +53,7 @@ pub struct Config {
     pub ranking: RankingConfig,
     pub synonyms: Synonyms,
     pub best_bets: BestBets,
+    pub api: ApiConfig,
 }
 
 impl Config {
@@ -80,12 +84,19 @@ impl Config {
             None => BestBets::default(),
         };
 
+        let api_path = dir.join(API_FILE);
+        let api = match read_optional(&api_path)? {
+            Some(text) => api::parse(&api_path, &text)?,
+            None => ApiConfig::default(),
+        };
+
         Ok(Config {
             dir: dir.to_path_buf(),
             site,
             ranking,
             synonyms,
             best_bets,
+            api,
         })
     }
 
@@ -97,6 +108,7 @@ impl Config {
             ranking: RankingConfig::default(),
             synonyms: Synonyms::default(),
             best_bets: BestBets::default(),
+            api: ApiConfig::default(),
         }
     }
 
@@ -149,6 +161,7 @@ mod tests {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("index-config");
         let config = Config::load(&dir)?;
         assert_eq!(config.ranking, RankingConfig::default());
+        assert_eq!(config.api, ApiConfig::default());
         let defaults = SiteConfig::default();
         assert_eq!(config.site.crawl.concurrency, defaults.crawl.concurrency);
         assert_eq!(config.site.crawl.delay, defaults.crawl.delay);
