@@ -17,6 +17,12 @@ pub async fn search(
     let Query(params) =
         params.map_err(|err| ApiError::bad_request("bad_query_string", err.body_text()))?;
     let request = parse_request(&params)?;
+    let response = run(&state, request).await?;
+    Ok(Json(response))
+}
+
+/// Runs `request` on the index and rules in force, off the async runtime.
+pub async fn run(state: &AppState, request: SearchRequest) -> Result<SearchResponse, ApiError> {
     let Some(engine) = state.index.engine() else {
         return Err(ApiError::NoIndex);
     };
@@ -25,7 +31,7 @@ pub async fn search(
     let outcome = tokio::task::spawn_blocking(move || engine.search(&request, &config))
         .await
         .map_err(|err| ApiError::Internal(format!("search task failed: {err}")))?;
-    Ok(Json(outcome?))
+    Ok(outcome?)
 }
 
 /// Validates the query string into a [`SearchRequest`].
@@ -80,6 +86,9 @@ pub fn parse_request(params: &HashMap<String, String>) -> Result<SearchRequest, 
     }
     if let Some(text) = params.get("facets") {
         request.facets = parse_flag(text, "facets")?;
+    }
+    if let Some(text) = params.get("correct") {
+        request.correct = parse_flag(text, "correct")?;
     }
     Ok(request)
 }

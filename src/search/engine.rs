@@ -121,7 +121,11 @@ impl Engine {
 
         // Words the index has never seen are searched as the nearest word it has; a query
         // whose words are all known is searched exactly as typed.
-        let corrected = correct_words(&typed.text, |word| self.vocabulary.correct(word));
+        let corrected = if request.correct {
+            correct_words(&typed.text, |word| self.vocabulary.correct(word))
+        } else {
+            None
+        };
         let searched_text = corrected.as_deref().unwrap_or(&typed.text);
         let mut parsed = super::query::parse(searched_text);
         super::query::expand(&mut parsed, &rules.synonyms);
@@ -1242,6 +1246,25 @@ message = "Ask your school first."
         let nothing = engine.search(&SearchRequest::new("qwxzv"), &config)?;
         assert_eq!(nothing.total, 0);
         assert_eq!(nothing.did_you_mean, None);
+        Ok(())
+    }
+
+    #[test]
+    fn correction_can_be_turned_off_to_search_as_typed() -> Result<(), SearchError> {
+        let (_temp, engine) = engine_for(sample());
+        let config = Config::defaults();
+        let mut request = SearchRequest::new("inclusoin fundign");
+        request.correct = false;
+        let as_typed = engine.search(&request, &config)?;
+        assert_eq!(as_typed.total, 0);
+        assert!(
+            as_typed
+                .did_you_mean
+                .as_ref()
+                .is_none_or(|dym| !dym.applied),
+            "{:?}",
+            as_typed.did_you_mean
+        );
         Ok(())
     }
 

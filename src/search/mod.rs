@@ -43,6 +43,8 @@ pub struct SearchRequest {
     pub group: bool,
     /// Count matches by section and kind.
     pub facets: bool,
+    /// Search words the index has never seen as the nearest word it has (`false`: as typed).
+    pub correct: bool,
 }
 
 impl SearchRequest {
@@ -56,6 +58,7 @@ impl SearchRequest {
             explain: false,
             group: true,
             facets: true,
+            correct: true,
         }
     }
 }
