@@ -33,6 +33,18 @@ impl ApiError {
             message: message.into(),
         }
     }
+
+    /// The HTTP status answered for this error, as JSON or as the search page.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            ApiError::NoIndex => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
+            ApiError::InvalidConfig(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
 }
 
 impl From<SearchError> for ApiError {
@@ -48,30 +60,19 @@ impl From<SearchError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let (status, code, message) = match self {
-            ApiError::BadRequest { code, message } => (StatusCode::BAD_REQUEST, code, message),
+        let status = self.status();
+        let (code, message) = match self {
+            ApiError::BadRequest { code, message } => (code, message),
             ApiError::NoIndex => (
-                StatusCode::SERVICE_UNAVAILABLE,
                 "no_index",
                 "the search index has not been built yet: run `offer-search crawl`".to_string(),
             ),
-            ApiError::NotFound => (
-                StatusCode::NOT_FOUND,
-                "not_found",
-                "no such page".to_string(),
-            ),
-            ApiError::Unauthorized => (
-                StatusCode::UNAUTHORIZED,
-                "unauthorized",
-                "unauthorized".to_string(),
-            ),
-            ApiError::InvalidConfig(message) => {
-                (StatusCode::UNPROCESSABLE_ENTITY, "invalid_config", message)
-            }
+            ApiError::NotFound => ("not_found", "no such page".to_string()),
+            ApiError::Unauthorized => ("unauthorized", "unauthorized".to_string()),
+            ApiError::InvalidConfig(message) => ("invalid_config", message),
             ApiError::Internal(detail) => {
                 tracing::error!(error = %detail, "request failed");
                 (
-                    StatusCode::INTERNAL_SERVER_ERROR,
                     "internal",
                     "something went wrong on our side; please try again".to_string(),
                 )

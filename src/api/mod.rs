@@ -1,12 +1,14 @@
-//! The HTTP API (axum): `/search` and `/health`.
+//! The HTTP API (axum): `/search` and `/health`, and the search page at `/`.
 //!
 //! Handlers are thin: they validate parameters, call a function free of HTTP types on a
 //! blocking thread, and turn the outcome into JSON. [`error::ApiError`] is the one place that
 //! picks a status code.
 
 mod admin;
+mod cors;
 mod error;
 mod health;
+mod page;
 mod search;
 
 use std::sync::Arc;
@@ -50,7 +52,9 @@ impl AppState {
 pub fn router(state: AppState) -> Router {
     let mut app = Router::new()
         .route("/search", get(search::search))
-        .route("/health", get(health::health));
+        .route("/health", get(health::health))
+        .route("/", get(page::search_page))
+        .route("/assets/{file}", get(page::asset));
     if state.admin_token.is_some() {
         let admin = Router::new()
             .route("/admin/reload", post(admin::reload))
@@ -58,6 +62,7 @@ pub fn router(state: AppState) -> Router {
         app = app.merge(admin);
     }
     app.fallback(error::not_found)
+        .layer(cors::layer(state.config.clone()))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

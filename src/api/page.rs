@@ -1,0 +1,156 @@
+//! `GET /`: the reference search page, rendered on the server, and its two assets.
+//!
+//! The page is a plain GET form with links for filters and pages, so it works fully without
+//! JavaScript; `assets/search.js` then adds suggestions as you type and updates results in
+//! place. It asks the same engine as `/search`, with documents grouped under their page
+//! and facet counts. The look is `assets/search.css`, whose colours are CSS custom
+//! properties a council can override from its own stylesheet (`page.stylesheet_url`).
+
+mod links;
+mod paging;
+mod render;
+mod wording;
+
+use std::collections::HashMap;
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE};
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+
+use self::links::SearchLink;
+use self::wording::Problem;
+use super::{ApiError, AppState};
+use crate::config::PageConfig;
+use crate::search::{SearchRequest, SearchResponse};
+
+const STYLESHEET: &str = include_str!("page/assets/search.css");
+const SCRIPT: &str = include_str!("page/assets/search.js");
+
+/// The parameters the page passes on to the search; others (`explain`, `group`) are the
+/// API's business and are ignored here.
+const PAGE_PARAMETERS: [&str; 6] = ["q", "limit", "offset", "kind", "section", "correct"];
+
+/// What the page shows.
+pub enum View<'a> {
+    /// No search yet: the form and a hint.
+    Home,
+    Results {
+        request: &'a SearchRequest,
+        response: &'a SearchResponse,
+    },
+    /// The search could not be run as asked; `retry` is a search that can.
+    Problem {
+        typed: &'a str,
+        problem: Problem,
+        retry: Option<SearchLink>,
+    },
+    /// No index yet, or a failure on our side.
+    Unavailable,
+}
+
+/// `GET /`: the form, and results when `q` is given.
+pub async fn search_page(
+    State(state): State<AppState>,
+    params: Result<Query<HashMap<String, String>>, QueryRejection>,
+) -> Response {
+    let config = state.config.load();
+    let page_config = &config.api.page;
+    let Ok(Query(params)) = params else {
+        let problem = wording::problem_for_code("bad_query_string");
+        let view = View::Problem {
+            typed: "",
+            problem,
+            retry: None,
+        };
+        return respond(StatusCode::BAD_REQUEST, page_config, &view);
+    };
+    let Some(typed) = params.get("q").map(|q| q.trim().to_string()) else {
+        return respond(StatusCode::OK, page_config, &View::Home);
+    };
+
+    let passed_on: HashMap<String, String> = params
+        .into_iter()
+        .filter(|(name, _)| PAGE_PARAMETERS.contains(&name.as_str()))
+        .collect();
+    let outcome = match super::search::parse_request(&passed_on) {
+        Ok(request) => super::search::run(&state, request.clone())
+            .await
+            .map(|response| (request, response)),
+        Err(error) => Err(error),
+    };
+    match outcome {
+        Ok((request, response)) => {
+            let view = View::Results {
+                request: &request,
+                response: &response,
+            };
+            respond(StatusCode::OK, page_config, &view)
+        }
+        Err(error) => failure(page_config, &typed, error),
+    }
+}
+
+/// The page for a search that failed: the problem in plain words for bad input, or a
+/// "not working" page when the fault is ours.
+fn failure(page_config: &PageConfig, typed: &str, error: ApiError) -> Response {
+    let status = error.status();
+    let view = match &error {
+        ApiError::BadRequest { code, .. } => {
+            let problem = wording::problem_for_code(code);
+            let retry = (!typed.is_empty()).then(|| SearchLink::new(typed));
+            View::Problem {
+                typed,
+                problem,
+                retry,
+            }
+        }
+        ApiError::Internal(detail) => {
+            tracing::error!(error = %detail, "search page failed");
+            View::Unavailable
+        }
+        _ => View::Unavailable,
+    };
+    respond(status, page_config, &view)
+}
+
+fn respond(status: StatusCode, page_config: &PageConfig, view: &View) -> Response {
+    let markup = render::page(page_config, view);
+    let policy = content_security_policy(page_config);
+    let mut response = (status, Html(markup.into_string())).into_response();
+    let headers = response.headers_mut();
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if let Ok(value) = HeaderValue::from_str(&policy) {
+        headers.insert(CONTENT_SECURITY_POLICY, value);
+    }
+    response
+}
+
+/// Only our own script, styles and requests, plus the origin of the council's stylesheet.
+fn content_security_policy(page_config: &PageConfig) -> String {
+    let extra_style = page_config
+        .stylesheet_url
+        .as_deref()
+        .and_then(|url| url::Url::parse(url).ok())
+        .map(|url| format!(" {}", url.origin().ascii_serialization()))
+        .unwrap_or_default();
+    format!(
+        "default-src 'self'; style-src 'self'{extra_style}; img-src 'self' data:; \
+         base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+/// `GET /assets/{file}`: the page's stylesheet and script, built into the binary.
+pub async fn asset(Path(file): Path<String>) -> Response {
+    let (body, content_type) = match file.as_str() {
+        "search.css" => (STYLESHEET, "text/css; charset=utf-8"),
+        "search.js" => (SCRIPT, "text/javascript; charset=utf-8"),
+        _ => return ApiError::NotFound.into_response(),
+    };
+    let headers = [
+        (CONTENT_TYPE, content_type),
+        (CACHE_CONTROL, "public, max-age=300"),
+    ];
+    (headers, body).into_response()
+}
