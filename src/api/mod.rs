@@ -8,6 +8,7 @@ mod admin;
 mod error;
 mod health;
 mod search;
+mod suggest;
 
 use std::sync::Arc;
 
@@ -50,6 +51,7 @@ impl AppState {
 pub fn router(state: AppState) -> Router {
     let mut app = Router::new()
         .route("/search", get(search::search))
+        .route("/suggest", get(suggest::suggest))
         .route("/health", get(health::health));
     if state.admin_token.is_some() {
         let admin = Router::new()

@@ -21,6 +21,7 @@ use super::query::{ParsedQuery, QueryItem, is_stop_term};
 use super::scoring::{Boost, boosts_for, static_factor};
 use super::snippet::{SNIPPET_CHARS, best_passage, opening};
 use super::spelling::Vocabulary;
+use super::suggest::{Suggester, Suggestion};
 use super::{
     BestBetNotice, DidYouMean, DocumentHit, Explain, FacetValue, Facets, SearchError, SearchHit,
     SearchRequest, SearchResponse,
@@ -50,6 +51,7 @@ pub struct Engine {
     /// Section slug per `section_id - 1`.
     section_slugs: Vec<String>,
     vocabulary: Vocabulary,
+    suggester: Suggester,
 }
 
 impl Engine {
@@ -76,17 +78,29 @@ impl Engine {
                 path: vocabulary_path.clone(),
                 source,
             })?;
+        let suggestions_path = generation.suggestions_path();
+        let suggester =
+            Suggester::load(&suggestions_path).map_err(|source| SearchError::Vocabulary {
+                path: suggestions_path.clone(),
+                source,
+            })?;
         Ok(Engine {
             reader,
             fields,
             generation: generation.clone(),
             section_slugs,
             vocabulary,
+            suggester,
         })
     }
 
     pub fn generation(&self) -> &Generation {
         &self.generation
+    }
+
+    /// Type-ahead suggestions for partly typed text. Cheap: no index search.
+    pub fn suggest(&self, typed: &str, limit: usize) -> Vec<Suggestion> {
+        self.suggester.suggest(typed, limit)
     }
 
     /// Section slugs and labels of this generation.

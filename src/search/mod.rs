@@ -11,6 +11,7 @@ pub mod query;
 pub mod scoring;
 pub mod snippet;
 pub mod spelling;
+pub mod suggest;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -199,7 +200,7 @@ pub enum SearchError {
     },
     #[error("search failed: {0}")]
     Query(#[source] tantivy::TantivyError),
-    #[error("cannot read the word list `{path}`: {source}")]
+    #[error("cannot read `{path}`: {source}")]
     Vocabulary {
         path: PathBuf,
         #[source]
