@@ -497,7 +497,11 @@ fn search(folders: &Folders, options: &SearchOptions) -> anyhow::Result<()> {
                 .iter()
                 .map(|(field, score)| format!("{field} {score:.2}"))
                 .collect();
-            outln!("     text score {:.3} ({})", explain.text_score, fields.join(", "));
+            outln!(
+                "     text score {:.3} ({})",
+                explain.text_score,
+                fields.join(", ")
+            );
             for synonym in &explain.synonyms {
                 outln!("     synonym {synonym}");
             }
@@ -530,6 +534,10 @@ fn pages(folders: &Folders, json: bool) -> anyhow::Result<()> {
                 "last_reviewed": record.page.last_reviewed,
                 "keyword_form": facts.keyword_form,
                 "language": record.page.language,
+                "audience": facts.audience,
+                "audience_rule": facts.audience_rule,
+                "stage": facts.stage,
+                "stage_rule": facts.stage_rule,
             });
             outln!("{line}");
         } else {

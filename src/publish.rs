@@ -67,6 +67,7 @@ pub fn publish_records(
         title_suffix: config.site.extract.title_suffix.clone(),
         min_child_links: config.ranking.landing_min_child_links,
         area_names: config.site.area_names.clone(),
+        classify: config.classify.clone(),
     };
     let indexed = analyse(records, &rules);
 

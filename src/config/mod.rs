@@ -5,6 +5,7 @@
 //! the program uses. Every error names the file, the key and the reason.
 
 mod best_bets;
+mod classify;
 pub mod live;
 mod ranking;
 mod site;
@@ -13,6 +14,7 @@ mod synonyms;
 use std::path::{Path, PathBuf};
 
 pub use best_bets::{BestBet, BestBets, Pin, Trigger, trigger_terms};
+pub use classify::{ClassifyConfig, Cue};
 pub use ranking::{DocumentMode, FieldWeights, RankingConfig};
 pub use site::{CrawlConfig, ExtractConfig, SiteConfig};
 pub use synonyms::{SynonymRule, Synonyms};
@@ -22,6 +24,7 @@ pub const SITE_FILE: &str = "site.toml";
 pub const RANKING_FILE: &str = "ranking.toml";
 pub const SYNONYMS_FILE: &str = "synonyms.toml";
 pub const BEST_BETS_FILE: &str = "best-bets.toml";
+pub const CLASSIFY_FILE: &str = "classify.toml";
 
 /// A config file that could not be read or does not validate.
 #[derive(Debug, thiserror::Error)]
@@ -50,6 +53,7 @@ pub struct Config {
     pub ranking: RankingConfig,
     pub synonyms: Synonyms,
     pub best_bets: BestBets,
+    pub classify: ClassifyConfig,
 }
 
 impl Config {
@@ -80,12 +84,19 @@ impl Config {
             None => BestBets::default(),
         };
 
+        let classify_path = dir.join(CLASSIFY_FILE);
+        let classify = match read_optional(&classify_path)? {
+            Some(text) => classify::parse(&classify_path, &text)?,
+            None => ClassifyConfig::default(),
+        };
+
         Ok(Config {
             dir: dir.to_path_buf(),
             site,
             ranking,
             synonyms,
             best_bets,
+            classify,
         })
     }
 
@@ -97,6 +108,7 @@ impl Config {
             ranking: RankingConfig::default(),
             synonyms: Synonyms::default(),
             best_bets: BestBets::default(),
+            classify: ClassifyConfig::default(),
         }
     }
 
@@ -149,6 +161,7 @@ mod tests {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("index-config");
         let config = Config::load(&dir)?;
         assert_eq!(config.ranking, RankingConfig::default());
+        assert_eq!(config.classify, ClassifyConfig::default());
         let defaults = SiteConfig::default();
         assert_eq!(config.site.crawl.concurrency, defaults.crawl.concurrency);
         assert_eq!(config.site.crawl.delay, defaults.crawl.delay);
