@@ -492,7 +492,22 @@ fn search(folders: &Folders, options: &SearchOptions) -> anyhow::Result<()> {
         outln!("{:>3}. {}  [{kind}, {:.3}]", rank + 1, hit.title, hit.score);
         outln!("     {}", hit.path);
         if let Some(explain) = &hit.explain {
-            outln!("     text score {:.3}", explain.text_score);
+            let fields: Vec<String> = explain
+                .fields
+                .iter()
+                .map(|(field, score)| format!("{field} {score:.2}"))
+                .collect();
+            outln!(
+                "     text score {:.3} ({})",
+                explain.text_score,
+                fields.join(", ")
+            );
+            for synonym in &explain.synonyms {
+                outln!("     synonym {synonym}");
+            }
+            if let Some(bet) = &explain.pinned_by {
+                outln!("     pinned by best bet `{bet}`");
+            }
             for boost in &explain.boosts {
                 outln!("     ×{:.2} {}: {}", boost.factor, boost.rule, boost.detail);
             }
@@ -519,6 +534,10 @@ fn pages(folders: &Folders, json: bool) -> anyhow::Result<()> {
                 "last_reviewed": record.page.last_reviewed,
                 "keyword_form": facts.keyword_form,
                 "language": record.page.language,
+                "audience": facts.audience,
+                "audience_rule": facts.audience_rule,
+                "stage": facts.stage,
+                "stage_rule": facts.stage_rule,
             });
             outln!("{line}");
         } else {

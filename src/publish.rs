@@ -28,6 +28,12 @@ pub enum PublishError {
     },
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error("cannot write the suggestions `{path}`: {source}")]
+    Suggestions {
+        path: std::path::PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("cannot write the word list `{path}`: {source}")]
     Vocabulary {
         path: std::path::PathBuf,
@@ -61,12 +67,21 @@ pub fn publish_records(
         title_suffix: config.site.extract.title_suffix.clone(),
         min_child_links: config.ranking.landing_min_child_links,
         area_names: config.site.area_names.clone(),
+        classify: config.classify.clone(),
     };
     let indexed = analyse(records, &rules);
 
     let pending = data.begin(lock)?;
     let mut meta: GenerationMeta = build_index(&pending.index_dir(), &indexed)?;
     write_vocabulary(&indexed, &pending.vocabulary_path())?;
+    let suggestions_path = pending.suggestions_path();
+    let suggestions = crate::search::suggest::collect(&indexed);
+    crate::search::suggest::write(&suggestions_path, &suggestions).map_err(|source| {
+        PublishError::Suggestions {
+            path: suggestions_path.clone(),
+            source,
+        }
+    })?;
     meta.created_at = Utc::now().to_rfc3339();
     meta.crawl = crawl_summary;
     let generation = data.publish(lock, pending, meta)?;

@@ -25,6 +25,7 @@ const GENERATIONS_DIR: &str = "generations";
 const META_FILE: &str = "meta.json";
 const INDEX_DIR: &str = "index";
 const VOCABULARY_FILE: &str = "vocabulary.tsv";
+const SUGGESTIONS_FILE: &str = "suggestions.tsv";
 const BUILDING_SUFFIX: &str = ".building";
 
 #[derive(Debug, thiserror::Error)]
@@ -73,6 +74,11 @@ impl Generation {
     pub fn vocabulary_path(&self) -> PathBuf {
         self.dir.join(VOCABULARY_FILE)
     }
+
+    /// The generation's type-ahead suggestions.
+    pub fn suggestions_path(&self) -> PathBuf {
+        self.dir.join(SUGGESTIONS_FILE)
+    }
 }
 
 /// Exclusive right to write new generations, released on drop.
@@ -97,6 +103,11 @@ impl PendingGeneration {
     /// Where the generation's word list must be written.
     pub fn vocabulary_path(&self) -> PathBuf {
         self.building_dir.join(VOCABULARY_FILE)
+    }
+
+    /// Where the generation's type-ahead suggestions must be written.
+    pub fn suggestions_path(&self) -> PathBuf {
+        self.building_dir.join(SUGGESTIONS_FILE)
     }
 }
 

@@ -280,3 +280,21 @@ async fn admin_reload_needs_the_token_and_refuses_bad_rules() {
     let (status, _) = call(&harness.app, "GET", "/search?q=short", None).await;
     assert_eq!(status, StatusCode::OK, "the old rules keep serving");
 }
+
+#[tokio::test]
+async fn suggest_offers_titles_for_partly_typed_words() {
+    let harness = harness(true, None);
+    let (status, body) = call(&harness.app, "GET", "/suggest?q=short%20br", None).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["suggestions"][0]["text"], "Short breaks");
+    assert_eq!(body["suggestions"][0]["kind"], "title");
+    assert_eq!(body["suggestions"][0]["path"], "/breaks.html");
+
+    let (status, body) = call(&harness.app, "GET", "/suggest?q=", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["suggestions"].as_array().map(Vec::len), Some(0));
+    let (status, _) = call(&harness.app, "GET", "/suggest?q=a&limit=x", None).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, _) = call(&harness.app, "GET", "/suggest?q=%F0%9F%99%82%00", None).await;
+    assert_eq!(status, StatusCode::OK);
+}

@@ -10,6 +10,7 @@ mod error;
 mod health;
 mod page;
 mod search;
+mod suggest;
 
 use std::sync::Arc;
 
@@ -52,6 +53,7 @@ impl AppState {
 pub fn router(state: AppState) -> Router {
     let mut app = Router::new()
         .route("/search", get(search::search))
+        .route("/suggest", get(suggest::suggest))
         .route("/health", get(health::health))
         .route("/", get(page::search_page))
         .route("/assets/{file}", get(page::asset));

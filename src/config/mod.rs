@@ -6,6 +6,7 @@
 
 mod api;
 mod best_bets;
+mod classify;
 pub mod live;
 mod ranking;
 mod site;
@@ -15,6 +16,7 @@ use std::path::{Path, PathBuf};
 
 pub use api::{ApiConfig, PageConfig};
 pub use best_bets::{BestBet, BestBets, Pin, Trigger, trigger_terms};
+pub use classify::{ClassifyConfig, Cue};
 pub use ranking::{DocumentMode, FieldWeights, RankingConfig};
 pub use site::{CrawlConfig, ExtractConfig, SiteConfig};
 pub use synonyms::{SynonymRule, Synonyms};
@@ -25,6 +27,7 @@ pub const RANKING_FILE: &str = "ranking.toml";
 pub const SYNONYMS_FILE: &str = "synonyms.toml";
 pub const BEST_BETS_FILE: &str = "best-bets.toml";
 pub const API_FILE: &str = "api.toml";
+pub const CLASSIFY_FILE: &str = "classify.toml";
 
 /// A config file that could not be read or does not validate.
 #[derive(Debug, thiserror::Error)]
@@ -54,6 +57,7 @@ pub struct Config {
     pub synonyms: Synonyms,
     pub best_bets: BestBets,
     pub api: ApiConfig,
+    pub classify: ClassifyConfig,
 }
 
 impl Config {
@@ -90,6 +94,12 @@ impl Config {
             None => ApiConfig::default(),
         };
 
+        let classify_path = dir.join(CLASSIFY_FILE);
+        let classify = match read_optional(&classify_path)? {
+            Some(text) => classify::parse(&classify_path, &text)?,
+            None => ClassifyConfig::default(),
+        };
+
         Ok(Config {
             dir: dir.to_path_buf(),
             site,
@@ -97,6 +107,7 @@ impl Config {
             synonyms,
             best_bets,
             api,
+            classify,
         })
     }
 
@@ -109,6 +120,7 @@ impl Config {
             synonyms: Synonyms::default(),
             best_bets: BestBets::default(),
             api: ApiConfig::default(),
+            classify: ClassifyConfig::default(),
         }
     }
 
@@ -162,6 +174,7 @@ mod tests {
         let config = Config::load(&dir)?;
         assert_eq!(config.ranking, RankingConfig::default());
         assert_eq!(config.api, ApiConfig::default());
+        assert_eq!(config.classify, ClassifyConfig::default());
         let defaults = SiteConfig::default();
         assert_eq!(config.site.crawl.concurrency, defaults.crawl.concurrency);
         assert_eq!(config.site.crawl.delay, defaults.crawl.delay);

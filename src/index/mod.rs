@@ -5,6 +5,7 @@
 //! query time from `ranking.toml`, so rule changes never need a reindex.
 
 mod build;
+pub mod classify;
 pub mod schema;
 pub mod site;
 

@@ -5,8 +5,8 @@ use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
-    TextAnalyzer,
+    AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer,
+    Stemmer, TextAnalyzer,
 };
 
 /// Name under which [`english_analyzer`] is registered on every index.
@@ -48,6 +48,10 @@ pub struct Fields {
     pub section_id: Field,
     /// 1 when the text names the area the Local Offer serves (fast).
     pub local: Field,
+    /// 0 for families, 1 for professionals (fast).
+    pub audience: Field,
+    /// 0 universal, 1 targeted, 2 specialist (fast).
+    pub stage: Field,
     /// The whole [`crate::record::IndexRecord`] as JSON, for results and explain.
     pub record: Field,
 }
@@ -89,6 +93,8 @@ pub fn build_schema() -> (Schema, Fields) {
         landing_level: builder.add_u64_field("landing_level", FAST),
         section_id: builder.add_u64_field("section_id", FAST),
         local: builder.add_u64_field("local", FAST),
+        audience: builder.add_u64_field("audience", FAST),
+        stage: builder.add_u64_field("stage", FAST),
         record: builder.add_text_field("record", STORED),
     };
     (builder.build(), fields)
@@ -114,6 +120,8 @@ pub fn fields_of(index: &Index) -> tantivy::Result<Fields> {
         landing_level: get("landing_level")?,
         section_id: get("section_id")?,
         local: get("local")?,
+        audience: get("audience")?,
+        stage: get("stage")?,
         record: get("record")?,
     })
 }
@@ -121,6 +129,19 @@ pub fn fields_of(index: &Index) -> tantivy::Result<Fields> {
 /// Registers [`english_analyzer`] on an index; needed after every create or open.
 pub fn register_analyzer(index: &Index) {
     index.tokenizers().register(ANALYZER, english_analyzer());
+}
+
+/// `text` with accents folded to ASCII ("café" → "cafe"), as the analyser folds them.
+pub fn fold_to_ascii(text: &str) -> String {
+    let mut folder = TextAnalyzer::builder(RawTokenizer::default())
+        .filter(AsciiFoldingFilter)
+        .build();
+    let mut stream = folder.token_stream(text);
+    let mut folded = String::with_capacity(text.len());
+    while stream.advance() {
+        folded.push_str(&stream.token().text);
+    }
+    folded
 }
 
 /// Runs the analyser over `text` and returns its terms in order.

@@ -11,6 +11,7 @@ pub mod query;
 pub mod scoring;
 pub mod snippet;
 pub mod spelling;
+pub mod suggest;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -20,7 +21,7 @@ use serde::Serialize;
 pub use engine::{Engine, description_of};
 pub use scoring::Boost;
 
-use crate::record::Kind;
+use crate::record::{Audience, Kind, Stage};
 
 /// Results per page when the caller does not say.
 pub const DEFAULT_LIMIT: usize = 10;
@@ -45,6 +46,8 @@ pub struct SearchRequest {
     pub facets: bool,
     /// Search words the index has never seen as the nearest word it has (`false`: as typed).
     pub correct: bool,
+    /// Whom the results are for: pages written for others are demoted.
+    pub audience: Audience,
 }
 
 impl SearchRequest {
@@ -59,6 +62,7 @@ impl SearchRequest {
             group: true,
             facets: true,
             correct: true,
+            audience: Audience::Family,
         }
     }
 }
@@ -169,6 +173,10 @@ pub struct SearchHit {
     pub language: Option<String>,
     /// Put at its position by a best bet rather than by its score.
     pub pinned: bool,
+    /// Whom the page is written for.
+    pub audience: Audience,
+    /// Where it sits on the support pathway.
+    pub stage: Stage,
     /// With grouping, the matching documents this page links to.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub documents: Option<Vec<DocumentHit>>,
@@ -202,7 +210,7 @@ pub enum SearchError {
     },
     #[error("search failed: {0}")]
     Query(#[source] tantivy::TantivyError),
-    #[error("cannot read the word list `{path}`: {source}")]
+    #[error("cannot read `{path}`: {source}")]
     Vocabulary {
         path: PathBuf,
         #[source]
