@@ -7,6 +7,17 @@ use serde_json::{Value, json};
 
 use super::AppState;
 
+#[utoipa::path(
+    get,
+    path = "/health",
+    tag = "service",
+    responses(
+        (status = 200, description = "An index is being served",
+            body = super::openapi::HealthServing),
+        (status = 503, description = "No index has been built yet",
+            body = super::openapi::HealthNoIndex),
+    )
+)]
 pub async fn health(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
     let Some(engine) = state.index.engine() else {
         let body = json!({

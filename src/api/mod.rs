@@ -1,4 +1,5 @@
-//! The HTTP API (axum): `/search` and `/health`, and the search page at `/`.
+//! The HTTP API (axum): `/search`, `/suggest`, `/health` and `/openapi.json`, and the search
+//! page at `/`.
 //!
 //! Handlers are thin: they validate parameters, call a function free of HTTP types on a
 //! blocking thread, and turn the outcome into JSON. [`error::ApiError`] is the one place that
@@ -8,6 +9,7 @@ mod admin;
 mod cors;
 mod error;
 mod health;
+mod openapi;
 mod page;
 mod search;
 mod suggest;
@@ -18,6 +20,9 @@ use axum::Router;
 use axum::middleware::from_fn_with_state;
 use axum::routing::{get, post};
 use tower_http::trace::TraceLayer;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 pub use error::ApiError;
 
@@ -49,12 +54,19 @@ impl AppState {
     }
 }
 
+/// The public JSON API, each route with its OpenAPI description.
+fn public_api() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .routes(routes!(search::search))
+        .routes(routes!(suggest::suggest))
+        .routes(routes!(health::health))
+        .routes(routes!(openapi::document))
+}
+
 /// Builds the router over `state`; tests drive it in-process.
 pub fn router(state: AppState) -> Router {
-    let mut app = Router::new()
-        .route("/search", get(search::search))
-        .route("/suggest", get(suggest::suggest))
-        .route("/health", get(health::health))
+    let (api, _description) = public_api().split_for_parts();
+    let mut app = api
         .route("/", get(page::search_page))
         .route("/assets/{file}", get(page::asset));
     if state.admin_token.is_some() {

@@ -10,6 +10,19 @@ use super::{ApiError, AppState};
 use crate::record::{Audience, Kind};
 use crate::search::{DEFAULT_LIMIT, MAX_LIMIT, MAX_WINDOW, SearchRequest, SearchResponse};
 
+#[utoipa::path(
+    get,
+    path = "/search",
+    tag = "search",
+    params(super::openapi::SearchParams),
+    responses(
+        (status = 200, description = "Ranked results, one page of them", body = SearchResponse),
+        (status = 400, description = "A parameter is empty, does not parse, or names an \
+            unknown kind, section or audience", body = super::openapi::ErrorBody),
+        (status = 503, description = "No index has been built yet",
+            body = super::openapi::ErrorBody),
+    )
+)]
 pub async fn search(
     State(state): State<AppState>,
     params: Result<Query<HashMap<String, String>>, QueryRejection>,

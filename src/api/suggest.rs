@@ -10,13 +10,26 @@ use serde::Serialize;
 use super::{ApiError, AppState};
 use crate::search::suggest::{DEFAULT_SUGGESTIONS, MAX_SUGGESTIONS, Suggestion};
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct SuggestResponse {
     pub query: String,
     pub suggestions: Vec<Suggestion>,
 }
 
 /// Answers at once from memory: no blocking work, so it stays on the async runtime.
+#[utoipa::path(
+    get,
+    path = "/suggest",
+    tag = "search",
+    params(super::openapi::SuggestParams),
+    responses(
+        (status = 200, description = "Suggestions for what has been typed",
+            body = SuggestResponse),
+        (status = 400, description = "`limit` does not parse", body = super::openapi::ErrorBody),
+        (status = 503, description = "No index has been built yet",
+            body = super::openapi::ErrorBody),
+    )
+)]
 pub async fn suggest(
     State(state): State<AppState>,
     params: Result<Query<HashMap<String, String>>, QueryRejection>,

@@ -17,6 +17,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use serde::Serialize;
+use utoipa::ToSchema;
 
 pub use engine::{Engine, description_of};
 pub use scoring::Boost;
@@ -68,7 +69,7 @@ impl SearchRequest {
 }
 
 /// The answer to a search, serialised as the API's JSON body.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct SearchResponse {
     pub query: String,
     /// Every matching record, not just this page of them.
@@ -104,7 +105,7 @@ impl SearchResponse {
 }
 
 /// A spelling correction of the query.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, ToSchema)]
 pub struct DidYouMean {
     pub query: String,
     /// How many records the corrected query finds.
@@ -113,7 +114,7 @@ pub struct DidYouMean {
 }
 
 /// Counts of matching records, for filters.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, ToSchema)]
 pub struct Facets {
     /// By section, largest first; counted under the kind filter but not the section one.
     pub sections: Vec<FacetValue>,
@@ -121,7 +122,7 @@ pub struct Facets {
     pub kinds: Vec<FacetValue>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, ToSchema)]
 pub struct FacetValue {
     /// What to pass as the filter parameter.
     pub value: String,
@@ -130,7 +131,7 @@ pub struct FacetValue {
 }
 
 /// A document shown under the page that links to it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct DocumentHit {
     pub url: String,
     pub path: String,
@@ -142,14 +143,14 @@ pub struct DocumentHit {
 }
 
 /// A best bet's message, shown with the results.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct BestBetNotice {
     pub name: String,
     pub message: String,
 }
 
 /// One result.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct SearchHit {
     pub url: String,
     /// Path and query relative to the site root.
@@ -185,7 +186,7 @@ pub struct SearchHit {
 }
 
 /// Why a result is where it is.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Explain {
     /// BM25 over the weighted fields, before any multiplier.
     pub text_score: f32,

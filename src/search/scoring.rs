@@ -13,7 +13,7 @@ use crate::index::schema::analyze;
 use crate::record::{Audience, IndexRecord, Kind, Stage};
 
 /// One multiplier and the rule it came from.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Boost {
     /// A stable rule name: `landing`, `document`, `document-named`, `section`, `exact-title`.
     pub rule: &'static str,

@@ -25,7 +25,7 @@ const MAX_TYPED_CHARS: usize = 100;
 const MAX_PHRASE_WORDS: usize = 6;
 
 /// What a suggestion is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum SuggestionKind {
     /// The title of a page or document; choosing it goes to that page.
@@ -56,7 +56,7 @@ impl SuggestionKind {
 }
 
 /// One suggestion as the API returns it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Suggestion {
     pub text: String,
     pub kind: SuggestionKind,

@@ -124,12 +124,17 @@ pub fn serve(data: &Path, config: &Path) -> Running {
 
 /// Starts `offer-search demo` with its index in `data` and the API on a free port.
 pub fn demo(data: &Path) -> Running {
+    demo_with_config(data, &project_config())
+}
+
+/// Starts `offer-search demo` as [`demo`] does, with the rules in `config`.
+pub fn demo_with_config(data: &Path, config: &Path) -> Running {
     let mut command = Command::new(binary());
     command
         .args(["demo", "--addr", "127.0.0.1:0", "--data"])
         .arg(data)
         .arg("--config")
-        .arg(project_config())
+        .arg(config)
         .env("RUST_LOG", "warn");
     start_and_read_url(command, "offer-search demo")
 }
