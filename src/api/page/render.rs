@@ -344,8 +344,8 @@ fn no_results(config: &PageConfig, link: &SearchLink, filtered: bool) -> Markup 
                     "instead of \u{2018}bus to school on Mondays\u{2019}"
                 }
                 li {
-                    "try another word for the same thing, such as \u{2018}short breaks\u{2019} "
-                    "instead of \u{2018}respite\u{2019}"
+                    "try another word for the same thing, such as \u{2018}school\u{2019} "
+                    "instead of \u{2018}education setting\u{2019}"
                 }
             }
             h2.heading-m { "Still cannot find what you need?" }
