@@ -103,7 +103,7 @@ pub fn file_size(size_bytes: u64) -> String {
         return format!("{kilobytes} KB");
     }
     let tenths = (size_bytes * 10 + MIB / 2) / MIB;
-    if tenths % 10 == 0 {
+    if tenths.is_multiple_of(10) {
         format!("{} MB", tenths / 10)
     } else {
         format!("{}.{} MB", tenths / 10, tenths % 10)
