@@ -5,6 +5,7 @@
 //! picks a status code.
 
 mod admin;
+mod browse;
 mod error;
 mod health;
 mod search;
@@ -52,6 +53,7 @@ pub fn router(state: AppState) -> Router {
     let mut app = Router::new()
         .route("/search", get(search::search))
         .route("/suggest", get(suggest::suggest))
+        .route("/browse", get(browse::browse))
         .route("/health", get(health::health));
     if state.admin_token.is_some() {
         let admin = Router::new()
