@@ -324,3 +324,34 @@ async fn browse_lists_topics_by_letter() {
     let (status, _) = call(&harness.app, "GET", "/browse?letter=abcd", None).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
 }
+
+#[tokio::test]
+async fn metrics_count_requests_by_route_and_describe_the_index() {
+    let harness = harness(true, None);
+    call(&harness.app, "GET", "/search?q=short", None).await;
+    call(&harness.app, "GET", "/search?q=", None).await;
+    let request = Request::builder()
+        .uri("/metrics")
+        .body(Body::empty())
+        .expect("request");
+    let response = harness
+        .app
+        .clone()
+        .oneshot(request)
+        .await
+        .expect("router answers");
+    assert_eq!(response.status(), StatusCode::OK);
+    let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
+        .await
+        .expect("body");
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(text.contains("http_requests_total{"), "{text}");
+    assert!(text.contains("route=\"/search\""), "{text}");
+    assert!(text.contains("status=\"400\""), "{text}");
+    assert!(
+        text.contains("http_request_duration_seconds_bucket"),
+        "{text}"
+    );
+    assert!(text.contains("index_records{kind=\"page\"} 2"), "{text}");
+    assert!(text.contains("index_serving 1"), "{text}");
+}

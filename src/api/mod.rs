@@ -8,6 +8,7 @@ mod admin;
 mod browse;
 mod error;
 mod health;
+pub mod metrics;
 mod search;
 mod suggest;
 
@@ -54,6 +55,7 @@ pub fn router(state: AppState) -> Router {
         .route("/search", get(search::search))
         .route("/suggest", get(suggest::suggest))
         .route("/browse", get(browse::browse))
+        .route("/metrics", get(metrics::metrics))
         .route("/health", get(health::health));
     if state.admin_token.is_some() {
         let admin = Router::new()
@@ -61,7 +63,9 @@ pub fn router(state: AppState) -> Router {
             .route_layer(from_fn_with_state(state.clone(), admin::require_token));
         app = app.merge(admin);
     }
+    metrics::init();
     app.fallback(error::not_found)
+        .layer(axum::middleware::from_fn(metrics::track))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
