@@ -69,7 +69,7 @@ pub fn open(path: &Path, migrations: &[&str]) -> Result<Connection, DbError> {
     let _mode: String = connection
         .pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))
         .map_err(open_error)?;
-    migrate(&mut connection, path, migrations)?;
+    migrate(&mut connection, path, migrations, true)?;
     Ok(connection)
 }
 
@@ -83,11 +83,17 @@ pub fn open_for_reading(path: &Path, migrations: &[&str]) -> Result<Connection, 
         path: path.to_path_buf(),
         source,
     })?;
-    migrate(&mut connection, path, migrations)?;
+    migrate(&mut connection, path, migrations, false)?;
     Ok(connection)
 }
 
-fn migrate(connection: &mut Connection, path: &Path, migrations: &[&str]) -> Result<(), DbError> {
+/// Applies the migrations `connection` has not had; `on_disk` says whether to log them.
+fn migrate(
+    connection: &mut Connection,
+    path: &Path,
+    migrations: &[&str],
+    on_disk: bool,
+) -> Result<(), DbError> {
     let known = migrations.len() as i64;
     let found: i64 = connection
         .pragma_query_value(None, "user_version", |row| row.get(0))
@@ -112,7 +118,9 @@ fn migrate(connection: &mut Connection, path: &Path, migrations: &[&str]) -> Res
             .pragma_update(None, "user_version", version)
             .map_err(migrate_error)?;
         transaction.commit().map_err(migrate_error)?;
-        tracing::info!(database = %path.display(), version, "database schema upgraded");
+        if on_disk {
+            tracing::info!(database = %path.display(), version, "database schema upgraded");
+        }
     }
     Ok(())
 }

@@ -157,6 +157,27 @@ impl Analytics {
         })
     }
 
+    /// Starts analytics in `DATA/analytics.sqlite` for a server whose config is `config`
+    /// (queue size when it starts, retention as it is at each pruning). A database that
+    /// cannot be opened is logged as a warning and the server runs without analytics.
+    pub fn start_in(data_dir: &Path, config: &crate::config::live::LiveConfig) -> Analytics {
+        let path = data_dir.join(ANALYTICS_FILE);
+        let settings = config.load().insight.analytics.clone();
+        if let Err(err) = std::fs::create_dir_all(data_dir) {
+            tracing::warn!(data = %data_dir.display(), error = %err, "search analytics off: cannot create the data folder");
+            return Analytics::disabled();
+        }
+        let live = config.clone();
+        let retention = move || live.load().insight.analytics.retention_days;
+        match Analytics::start(&path, settings.queue_capacity, retention) {
+            Ok(analytics) => analytics,
+            Err(err) => {
+                tracing::warn!(error = %err, "search analytics off: searches are served but not logged");
+                Analytics::disabled()
+            }
+        }
+    }
+
     pub fn is_enabled(&self) -> bool {
         self.shared.is_some()
     }

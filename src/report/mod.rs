@@ -135,17 +135,35 @@ impl ReportKind {
         "links",
     ];
 
+    pub const ALL: [ReportKind; 8] = [
+        ReportKind::TopQueries,
+        ReportKind::ZeroResults,
+        ReportKind::NoClicks,
+        ReportKind::ClickPositions,
+        ReportKind::Weekly,
+        ReportKind::Reviews,
+        ReportKind::Keywords,
+        ReportKind::Links,
+    ];
+
     pub fn parse(name: &str) -> Result<ReportKind, ReportError> {
-        match name {
-            "top-queries" => Ok(ReportKind::TopQueries),
-            "zero-results" => Ok(ReportKind::ZeroResults),
-            "no-clicks" => Ok(ReportKind::NoClicks),
-            "click-positions" => Ok(ReportKind::ClickPositions),
-            "weekly" => Ok(ReportKind::Weekly),
-            "reviews" => Ok(ReportKind::Reviews),
-            "keywords" => Ok(ReportKind::Keywords),
-            "links" => Ok(ReportKind::Links),
-            other => Err(ReportError::UnknownReport(other.chars().take(40).collect())),
+        ReportKind::ALL
+            .into_iter()
+            .find(|kind| kind.name() == name)
+            .ok_or_else(|| ReportError::UnknownReport(name.chars().take(40).collect()))
+    }
+
+    /// The name the CLI and the API use.
+    pub fn name(self) -> &'static str {
+        match self {
+            ReportKind::TopQueries => "top-queries",
+            ReportKind::ZeroResults => "zero-results",
+            ReportKind::NoClicks => "no-clicks",
+            ReportKind::ClickPositions => "click-positions",
+            ReportKind::Weekly => "weekly",
+            ReportKind::Reviews => "reviews",
+            ReportKind::Keywords => "keywords",
+            ReportKind::Links => "links",
         }
     }
 
@@ -338,8 +356,9 @@ mod tests {
     #[test]
     fn report_names_round_trip() -> Result<(), ReportError> {
         for name in ReportKind::NAMES {
-            ReportKind::parse(name)?;
+            assert_eq!(ReportKind::parse(name)?.name(), *name);
         }
+        assert_eq!(ReportKind::NAMES.len(), ReportKind::ALL.len());
         assert!(ReportKind::parse("everything").is_err());
         Ok(())
     }

@@ -89,6 +89,12 @@ pub enum TrackerError {
         #[source]
         cause: csv::Error,
     },
+    #[error("cannot create data folder `{path}`: {source}")]
+    Folder {
+        path: std::path::PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     #[error(transparent)]
     Db(#[from] DbError),
 }
@@ -320,6 +326,12 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Vec<TrackerRow>, TrackerError> 
 /// Parses `bytes` and, when every row is good, replaces the stored tracker with it.
 pub fn import(database: &Path, file: &str, bytes: &[u8]) -> Result<ImportSummary, TrackerError> {
     let rows = parse(file, bytes)?;
+    if let Some(folder) = database.parent() {
+        std::fs::create_dir_all(folder).map_err(|source| TrackerError::Folder {
+            path: folder.to_path_buf(),
+            source,
+        })?;
+    }
     let mut connection = sqlite::open(database, MIGRATIONS)?;
     let transaction = connection.transaction().map_err(DbError::query(database))?;
     transaction

@@ -278,6 +278,16 @@ impl Engine {
         }
     }
 
+    /// Whether a record with exactly this URL is in the generation: one term lookup.
+    pub fn contains_url(&self, url: &str) -> Result<bool, SearchError> {
+        let searcher = self.reader.searcher();
+        let term = Term::from_field_text(self.fields.url, url);
+        let matches = searcher
+            .search(&TermQuery::new(term, IndexRecordOption::Basic), &Count)
+            .map_err(SearchError::Query)?;
+        Ok(matches > 0)
+    }
+
     /// Every record of the generation, in index order. Reads the whole doc store: for
     /// listings and reports, not for the query path.
     pub fn records(&self) -> Result<Vec<IndexRecord>, SearchError> {
@@ -632,6 +642,7 @@ fn to_hit(ranked: Ranked, marked: &HashSet<String>, request: &SearchRequest) -> 
         last_reviewed: page.last_reviewed.map(|date| date.to_string()),
         language: page.language.clone(),
         pinned: pinned_by.is_some(),
+        click_url: None,
         explain: request.explain.then_some(Explain {
             text_score,
             boosts,

@@ -96,6 +96,10 @@ pub struct SearchHit {
     pub language: Option<String>,
     /// Put at its position by a best bet rather than by its score.
     pub pinned: bool,
+    /// Where a front-end links the result so that the click is counted: `/click?...` on
+    /// this API, which redirects to `url`. Set by the API, absent elsewhere.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub click_url: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub explain: Option<Explain>,
 }
