@@ -256,18 +256,18 @@ impl Built {
     pub fn summary(&self) -> String {
         match self {
             Built::TopQueries(report) => format!(
-                "{} search(es) of {} distinct quer(ies)",
+                "{} searches of {} distinct queries",
                 report.searches, report.distinct_queries
             ),
             Built::ZeroResults(report) => format!(
-                "{} of {} search(es) found nothing",
+                "{} of {} searches found nothing",
                 report.zero_result_searches, report.searches
             ),
             Built::NoClicks(report) => {
-                format!("{} quer(ies) with results and no clicks", report.rows.len())
+                format!("{} queries with results and no clicks", report.rows.len())
             }
-            Built::ClickPositions(report) => format!("{} click(s)", report.clicks),
-            Built::Weekly(report) => format!("{} week(s)", report.rows.len()),
+            Built::ClickPositions(report) => format!("{} clicks", report.clicks),
+            Built::Weekly(report) => format!("{} weeks", report.rows.len()),
             Built::Reviews(report) => report.summary.clone(),
             Built::Keywords(report) => report.summary.clone(),
             Built::Links(report) => report.summary.clone(),
