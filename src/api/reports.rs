@@ -173,13 +173,20 @@ pub async fn analytics_status(State(state): State<AppState>) -> Result<Json<Valu
         analytics_db::row_counts(&connection, &path)
     })
     .await
-    .map_err(|err| ApiError::Internal(format!("analytics status task failed: {err}")))?
-    .map_err(|err| ApiError::Internal(err.to_string()))?;
-    let (searches, clicks) = counts;
+    .map_err(|err| ApiError::Internal(format!("analytics status task failed: {err}")))?;
+    // A log that cannot be read is what this endpoint is for: say so instead of failing.
+    let (stored, problem) = match counts {
+        Ok((searches, clicks)) => (json!({ "searches": searches, "clicks": clicks }), None),
+        Err(err) => {
+            tracing::warn!(error = %err, "cannot read the analytics log");
+            (Value::Null, Some(err.to_string()))
+        }
+    };
     Ok(Json(json!({
         "logging": config.insight.analytics.enabled && state.analytics.is_enabled(),
         "retention_days": config.insight.analytics.retention_days,
         "since_start": state.analytics.stats(),
-        "stored": { "searches": searches, "clicks": clicks },
+        "stored": stored,
+        "problem": problem,
     })))
 }

@@ -345,10 +345,13 @@
       }
       const body = await response.json();
       const since = body.since_start;
-      say(status, (body.logging ? 'Logging is on. ' : 'Logging is off. ') +
-        body.stored.searches + ' searches and ' + body.stored.clicks + ' clicks kept for ' +
-        body.retention_days + ' days. Since the server started: ' + since.written +
-        ' written, ' + since.dropped + ' dropped, ' + since.failed + ' failed.', false);
+      const kept = body.stored
+        ? body.stored.searches + ' searches and ' + body.stored.clicks + ' clicks kept for ' +
+          body.retention_days + ' days. '
+        : 'The log cannot be read: ' + body.problem + '. ';
+      say(status, (body.logging ? 'Logging is on. ' : 'Logging is off. ') + kept +
+        'Since the server started: ' + since.written + ' written, ' + since.dropped +
+        ' dropped, ' + since.failed + ' failed.', false);
     } catch (error) {
       say(status, 'the server could not be reached: ' + error.message, true);
     }
