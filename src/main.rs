@@ -568,7 +568,10 @@ fn search(folders: &Folders, options: &SearchOptions) -> anyhow::Result<()> {
     let config = load_config(&folders.config)?;
     let engine = open_engine(folders)?;
 
+    // The flat list: the ranking itself, one line per page or document.
     let mut request = SearchRequest::new(options.query.clone());
+    request.group = false;
+    request.facets = false;
     request.limit = options.limit.clamp(1, MAX_LIMIT);
     request.section = options.section.clone();
     request.explain = options.explain;
@@ -599,7 +602,22 @@ fn search(folders: &Folders, options: &SearchOptions) -> anyhow::Result<()> {
         outln!("{:>3}. {}  [{kind}, {:.3}]", rank + 1, hit.title, hit.score);
         outln!("     {}", hit.path);
         if let Some(explain) = &hit.explain {
-            outln!("     text score {:.3}", explain.text_score);
+            let fields: Vec<String> = explain
+                .fields
+                .iter()
+                .map(|(field, score)| format!("{field} {score:.2}"))
+                .collect();
+            outln!(
+                "     text score {:.3} ({})",
+                explain.text_score,
+                fields.join(", ")
+            );
+            for synonym in &explain.synonyms {
+                outln!("     synonym {synonym}");
+            }
+            if let Some(bet) = &explain.pinned_by {
+                outln!("     pinned by best bet `{bet}`");
+            }
             for boost in &explain.boosts {
                 outln!("     ×{:.2} {}: {}", boost.factor, boost.rule, boost.detail);
             }
@@ -702,8 +720,11 @@ fn score_over_engine(
 ) -> anyhow::Result<Vec<QueryScore>> {
     let mut scores = Vec::new();
     for judged in &judgments.queries {
+        // Judgments score the flat list, as the API gives it with `group=false`.
         let mut request = SearchRequest::new(judged.text.clone());
         request.limit = evaluation::CUTOFF;
+        request.group = false;
+        request.facets = false;
         let response = engine.search(&request, rules)?;
         let ranked: Vec<String> = response.results.into_iter().map(|hit| hit.path).collect();
         scores.push(evaluation::score_query(judged, &ranked));

@@ -6,7 +6,8 @@ use chrono::Utc;
 use crate::config::Config;
 use crate::index::site::{SiteRules, analyse};
 use crate::index::{BuildError, GenerationMeta, build_index};
-use crate::record::{Kind, PageRecord};
+use crate::record::{IndexRecord, Kind, PageRecord};
+use crate::search::spelling::VocabularyBuilder;
 use crate::store::{CrawlLock, DataDir, Generation, StoreError};
 
 /// A new generation may not have fewer than this share of the current one's pages.
@@ -27,6 +28,18 @@ pub enum PublishError {
     },
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error("cannot write the suggestions `{path}`: {source}")]
+    Suggestions {
+        path: std::path::PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot write the word list `{path}`: {source}")]
+    Vocabulary {
+        path: std::path::PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     #[error(transparent)]
     Build(#[from] BuildError),
 }
@@ -59,6 +72,15 @@ pub fn publish_records(
 
     let pending = data.begin(lock)?;
     let mut meta: GenerationMeta = build_index(&pending.index_dir(), &indexed)?;
+    write_vocabulary(&indexed, &pending.vocabulary_path())?;
+    let suggestions_path = pending.suggestions_path();
+    let suggestions = crate::search::suggest::collect(&indexed);
+    crate::search::suggest::write(&suggestions_path, &suggestions).map_err(|source| {
+        PublishError::Suggestions {
+            path: suggestions_path.clone(),
+            source,
+        }
+    })?;
     meta.created_at = Utc::now().to_rfc3339();
     meta.crawl = crawl_summary;
     let generation = data.publish(lock, pending, meta)?;
@@ -69,6 +91,23 @@ pub fn publish_records(
         "published index generation"
     );
     Ok(generation)
+}
+
+fn write_vocabulary(records: &[IndexRecord], path: &std::path::Path) -> Result<(), PublishError> {
+    let mut vocabulary = VocabularyBuilder::default();
+    for record in records {
+        let page = &record.page;
+        let mut texts: Vec<&str> = vec![&record.facts.title, &page.keywords, &page.description];
+        texts.extend(page.headings.iter().map(String::as_str));
+        texts.push(&page.body);
+        vocabulary.add_record(&texts);
+    }
+    vocabulary
+        .write(path)
+        .map_err(|source| PublishError::Vocabulary {
+            path: path.to_path_buf(),
+            source,
+        })
 }
 
 fn check_safe(data: &DataDir, num_pages: usize) -> Result<(), PublishError> {

@@ -24,6 +24,8 @@ const LOCK_FILE: &str = "crawl.lock";
 const GENERATIONS_DIR: &str = "generations";
 const META_FILE: &str = "meta.json";
 const INDEX_DIR: &str = "index";
+const VOCABULARY_FILE: &str = "vocabulary.tsv";
+const SUGGESTIONS_FILE: &str = "suggestions.tsv";
 const BUILDING_SUFFIX: &str = ".building";
 
 #[derive(Debug, thiserror::Error)]
@@ -67,6 +69,16 @@ impl Generation {
     pub fn index_dir(&self) -> PathBuf {
         self.dir.join(INDEX_DIR)
     }
+
+    /// The generation's word list, for spelling correction.
+    pub fn vocabulary_path(&self) -> PathBuf {
+        self.dir.join(VOCABULARY_FILE)
+    }
+
+    /// The generation's type-ahead suggestions.
+    pub fn suggestions_path(&self) -> PathBuf {
+        self.dir.join(SUGGESTIONS_FILE)
+    }
 }
 
 /// Exclusive right to write new generations, released on drop.
@@ -86,6 +98,16 @@ impl PendingGeneration {
     /// Where the index of this generation must be written.
     pub fn index_dir(&self) -> PathBuf {
         self.building_dir.join(INDEX_DIR)
+    }
+
+    /// Where the generation's word list must be written.
+    pub fn vocabulary_path(&self) -> PathBuf {
+        self.building_dir.join(VOCABULARY_FILE)
+    }
+
+    /// Where the generation's type-ahead suggestions must be written.
+    pub fn suggestions_path(&self) -> PathBuf {
+        self.building_dir.join(SUGGESTIONS_FILE)
     }
 }
 

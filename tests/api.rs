@@ -155,9 +155,24 @@ async fn search_answers_with_the_documented_shape() {
             .as_str()
             .is_some_and(|s| s.contains("<mark>Inclusion</mark>"))
     );
-    let form = &body["results"][1];
+    let form = &first["documents"][0];
+    assert_eq!(form["kind"], "document", "{first}");
+    assert_eq!(form["path"], "/docs/form.pdf");
+    assert_eq!(form["content_type"], "application/pdf");
+    assert_eq!(body["facets"]["kinds"][1]["value"], "document");
+    assert_eq!(body["has_more"], false);
+
+    let (_, flat) = call(
+        &harness.app,
+        "GET",
+        "/search?q=inclusion%20funding&group=false",
+        None,
+    )
+    .await;
+    let form = &flat["results"][1];
     assert_eq!(form["kind"], "document");
     assert_eq!(form["parent_url"], "http://site/inclusion/inclusion.html");
+    assert!(form.get("documents").is_none());
 
     let (_, health) = call(&harness.app, "GET", "/health", None).await;
     assert_eq!(health["status"], "serving");
@@ -264,4 +279,22 @@ async fn admin_reload_needs_the_token_and_refuses_bad_rules() {
     );
     let (status, _) = call(&harness.app, "GET", "/search?q=short", None).await;
     assert_eq!(status, StatusCode::OK, "the old rules keep serving");
+}
+
+#[tokio::test]
+async fn suggest_offers_titles_for_partly_typed_words() {
+    let harness = harness(true, None);
+    let (status, body) = call(&harness.app, "GET", "/suggest?q=short%20br", None).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["suggestions"][0]["text"], "Short breaks");
+    assert_eq!(body["suggestions"][0]["kind"], "title");
+    assert_eq!(body["suggestions"][0]["path"], "/breaks.html");
+
+    let (status, body) = call(&harness.app, "GET", "/suggest?q=", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["suggestions"].as_array().map(Vec::len), Some(0));
+    let (status, _) = call(&harness.app, "GET", "/suggest?q=a&limit=x", None).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, _) = call(&harness.app, "GET", "/suggest?q=%F0%9F%99%82%00", None).await;
+    assert_eq!(status, StatusCode::OK);
 }

@@ -15,7 +15,7 @@ fn demo_serves_ranked_results_over_the_sample_site() {
     assert!(health["pages"].as_u64().unwrap_or(0) >= 15, "{health}");
     assert!(health["documents"].as_u64().unwrap_or(0) >= 4, "{health}");
 
-    let (status, body) = search(&api.base_url, "inclusion funding", &[]);
+    let (status, body) = search(&api.base_url, "inclusion funding", &[("group", "false")]);
     assert_eq!(status, 200);
     let paths = result_paths(&body);
     assert_eq!(

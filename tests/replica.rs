@@ -205,7 +205,107 @@ fn replica_site_end_to_end() {
     println!("dev judgments over the API: {summary}");
     assert_eq!(summary["first_met"], summary["first_total"], "{summary}");
     assert!(
-        summary["ndcg_at_10"].as_f64().unwrap_or(0.0) >= 0.85,
+        summary["ndcg_at_10"].as_f64().unwrap_or(0.0) >= 0.90,
         "{summary}"
     );
+    assert!(
+        summary["p_at_1"].as_f64().unwrap_or(0.0) >= 0.90,
+        "{summary}"
+    );
+}
+
+/// One deterministic slip in the longest word of a query: letters swapped, dropped,
+/// doubled or replaced, in turn.
+fn misspell(query: &str, position: usize) -> String {
+    let mut words: Vec<String> = query.split(' ').map(String::from).collect();
+    let longest = (0..words.len())
+        .max_by_key(|index| (words[*index].chars().count(), usize::MAX - index))
+        .unwrap_or(0);
+    let chars: Vec<char> = words[longest].chars().collect();
+    let middle = chars.len() / 2;
+    let mut slipped = chars.clone();
+    match position % 4 {
+        0 if middle >= 1 => slipped.swap(middle - 1, middle),
+        1 => {
+            slipped.remove(middle);
+        }
+        2 => slipped.insert(middle, chars[middle]),
+        _ => slipped[middle] = if chars[middle] == 'e' { 'a' } else { 'e' },
+    }
+    words[longest] = slipped.into_iter().collect();
+    words.join(" ")
+}
+
+/// The dev judgments with every query misspelt once, in the same format.
+fn misspelt_judgments(source: &Path, target: &Path) {
+    let text = std::fs::read_to_string(source).expect("judgments are readable");
+    let mut judgments: toml::Table = toml::from_str(&text).expect("judgments parse");
+    let queries = judgments
+        .get_mut("query")
+        .and_then(|value| value.as_array_mut())
+        .expect("judgments hold queries");
+    for (position, query) in queries.iter_mut().enumerate() {
+        let table = query.as_table_mut().expect("a query is a table");
+        let typed = table["q"].as_str().expect("q is text").to_string();
+        table.insert("q".into(), toml::Value::String(misspell(&typed, position)));
+    }
+    let written = toml::to_string(&judgments).expect("judgments serialise");
+    std::fs::write(target, written).expect("write misspelt judgments");
+}
+
+fn evaluate_over(api: &str, judgments: &Path) -> serde_json::Value {
+    let report = run_ok(&[
+        "evaluate",
+        "--judgments",
+        judgments.to_str().expect("utf-8 path"),
+        "--url",
+        api,
+        "--json",
+    ]);
+    serde_json::from_str(&report).expect("evaluate --json")
+}
+
+#[test]
+fn misspelt_queries_keep_their_results() {
+    let site = replica_site();
+    let temp = tempfile::tempdir().expect("temp dir");
+    let data = temp.path().join("data");
+    let config = project_config();
+    let start = format!("{}/", site.base_url);
+    let data_arg = data.to_str().expect("utf-8 path");
+    run_ok(&[
+        "crawl",
+        &start,
+        "--data",
+        data_arg,
+        "--config",
+        config.to_str().expect("utf-8"),
+    ]);
+    let api = serve(&data, &config);
+
+    let dev = shared_dir().join("judgments/dev.toml");
+    let misspelt = temp.path().join("misspelt.toml");
+    misspelt_judgments(&dev, &misspelt);
+    let right = evaluate_over(&api.base_url, &dev);
+    let wrong = evaluate_over(&api.base_url, &misspelt);
+    let right_ndcg = right["summary"]["ndcg_at_10"].as_f64().unwrap_or(0.0);
+    let wrong_ndcg = wrong["summary"]["ndcg_at_10"].as_f64().unwrap_or(0.0);
+    println!("nDCG@10 correctly spelt {right_ndcg:.3}, misspelt {wrong_ndcg:.3}");
+    assert!(
+        wrong_ndcg >= 0.9 * right_ndcg,
+        "misspelt {wrong_ndcg:.3} vs {right_ndcg:.3}"
+    );
+
+    // Correct spelling is never "corrected": those queries run exactly as typed.
+    let text = std::fs::read_to_string(&dev).expect("judgments are readable");
+    let judgments: toml::Table = toml::from_str(&text).expect("judgments parse");
+    for query in judgments["query"].as_array().expect("queries") {
+        let typed = query["q"].as_str().expect("q is text");
+        let (_, body) = search(&api.base_url, typed, &[("group", "false")]);
+        assert!(
+            body["did_you_mean"].is_null(),
+            "`{typed}` was corrected: {}",
+            body["did_you_mean"]
+        );
+    }
 }

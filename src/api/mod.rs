@@ -13,6 +13,7 @@ mod health;
 mod reports;
 mod rules;
 mod search;
+mod suggest;
 
 use std::sync::Arc;
 
@@ -73,6 +74,7 @@ impl AppState {
 pub fn router(state: AppState) -> Router {
     let mut app = Router::new()
         .route("/search", get(search::search))
+        .route("/suggest", get(suggest::suggest))
         .route("/health", get(health::health))
         .route("/click", get(events::click))
         .route("/events", post(events::events));

@@ -37,11 +37,11 @@ pub async fn search(
             .record_search(&typed, response.total, offset, limit);
     }
     for (index, hit) in response.results.iter_mut().enumerate() {
-        hit.click_url = Some(super::events::click_url(
-            &typed,
-            offset + index + 1,
-            &hit.url,
-        ));
+        let rank = offset + index + 1;
+        hit.click_url = Some(super::events::click_url(&typed, rank, &hit.url));
+        for document in hit.documents.iter_mut().flatten() {
+            document.click_url = Some(super::events::click_url(&typed, rank, &document.url));
+        }
     }
     Ok(Json(response))
 }
@@ -94,9 +94,10 @@ pub fn parse_request(params: &HashMap<String, String>) -> Result<SearchRequest, 
         request.explain = parse_flag(text, "explain")?;
     }
     if let Some(text) = params.get("group") {
-        // Results are always the flat list for now; the flag is validated so that clients
-        // asking for `group=false` keep working when grouping arrives.
-        parse_flag(text, "group")?;
+        request.group = parse_flag(text, "group")?;
+    }
+    if let Some(text) = params.get("facets") {
+        request.facets = parse_flag(text, "facets")?;
     }
     Ok(request)
 }

@@ -91,6 +91,7 @@ struct RawPhrase {
 #[serde(deny_unknown_fields)]
 struct RawTitle {
     exact_boost: Option<f32>,
+    all_words_boost: Option<f32>,
 }
 
 /// BM25 weight of each indexed field.
@@ -147,6 +148,8 @@ pub struct RankingConfig {
     pub phrase_slop: u32,
     /// Multiplier when the title equals the query (ignoring case, stemming and stop words).
     pub exact_title_boost: f32,
+    /// Multiplier when the title holds every topic word of the query (or a synonym).
+    pub title_all_words_boost: f32,
     /// Extra weight, added to the word scores, for records holding every word of the query.
     pub all_words_weight: f32,
     /// Multiplier for a record whose text names the area the Local Offer serves.
@@ -178,6 +181,7 @@ impl Default for RankingConfig {
             phrase_boost: 1.5,
             phrase_slop: 1,
             exact_title_boost: 1.5,
+            title_all_words_boost: 1.5,
             all_words_weight: 0.5,
             local_boost: 1.0,
         }
@@ -204,6 +208,7 @@ impl RankingConfig {
             section_boosts: BTreeMap::new(),
             phrase_boost: 0.0,
             exact_title_boost: 1.0,
+            title_all_words_boost: 1.0,
             all_words_weight: 0.0,
             local_boost: 1.0,
             ..RankingConfig::default()
@@ -356,6 +361,12 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<RankingConfig, ConfigErro
             defaults.phrase_boost,
         )?,
         phrase_slop: raw.phrase.slop.unwrap_or(defaults.phrase_slop),
+        title_all_words_boost: multiplier(
+            path,
+            "title.all_words_boost",
+            raw.title.all_words_boost,
+            defaults.title_all_words_boost,
+        )?,
         exact_title_boost: multiplier(
             path,
             "title.exact_boost",

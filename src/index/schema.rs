@@ -5,8 +5,8 @@ use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
-    TextAnalyzer,
+    AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer,
+    Stemmer, TextAnalyzer,
 };
 
 /// Name under which [`english_analyzer`] is registered on every index.
@@ -121,6 +121,19 @@ pub fn fields_of(index: &Index) -> tantivy::Result<Fields> {
 /// Registers [`english_analyzer`] on an index; needed after every create or open.
 pub fn register_analyzer(index: &Index) {
     index.tokenizers().register(ANALYZER, english_analyzer());
+}
+
+/// `text` with accents folded to ASCII ("café" → "cafe"), as the analyser folds them.
+pub fn fold_to_ascii(text: &str) -> String {
+    let mut folder = TextAnalyzer::builder(RawTokenizer::default())
+        .filter(AsciiFoldingFilter)
+        .build();
+    let mut stream = folder.token_stream(text);
+    let mut folded = String::with_capacity(text.len());
+    while stream.advance() {
+        folded.push_str(&stream.token().text);
+    }
+    folded
 }
 
 /// Runs the analyser over `text` and returns its terms in order.

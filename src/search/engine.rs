@@ -5,7 +5,7 @@
 //! re-scored with every multiplier (including those that depend on the query), sorted,
 //! paginated and given snippets.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::Instant;
 
 use tantivy::collector::{Count, TopDocs};
@@ -16,10 +16,16 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{DocAddress, DocId, Index, IndexReader, Score, SegmentReader, TantivyDocument, Term};
 
+use super::facets::FacetCollector;
 use super::query::{ParsedQuery, QueryItem, is_stop_term};
 use super::scoring::{Boost, boosts_for, static_factor};
 use super::snippet::{SNIPPET_CHARS, best_passage, opening};
-use super::{BestBetNotice, Explain, SearchError, SearchHit, SearchRequest, SearchResponse};
+use super::spelling::Vocabulary;
+use super::suggest::{Suggester, Suggestion};
+use super::{
+    BestBetNotice, DidYouMean, DocumentHit, Explain, FacetValue, Facets, SearchError, SearchHit,
+    SearchRequest, SearchResponse,
+};
 use crate::config::{BestBet, Config, DocumentMode, RankingConfig, trigger_terms};
 use crate::index::schema::{Fields, fields_of, register_analyzer, searched_fields};
 use crate::record::{IndexRecord, KeywordForm, Kind};
@@ -31,6 +37,9 @@ const FIELD_TIE_BREAKER: f32 = 0.2;
 /// Candidates re-scored beyond the requested page, so query-dependent boosts can reorder.
 const EXTRA_CANDIDATES: usize = 100;
 
+/// Below this many results, a query with every word known may get a "did you mean".
+const FEW_RESULTS: usize = 3;
+
 /// Description text taken from the opening of the body when nothing better exists.
 const DESCRIPTION_CHARS: usize = 200;
 
@@ -41,6 +50,8 @@ pub struct Engine {
     generation: Generation,
     /// Section slug per `section_id - 1`.
     section_slugs: Vec<String>,
+    vocabulary: Vocabulary,
+    suggester: Suggester,
 }
 
 impl Engine {
@@ -61,11 +72,25 @@ impl Engine {
             .iter()
             .map(|(slug, _)| slug.clone())
             .collect();
+        let vocabulary_path = generation.vocabulary_path();
+        let vocabulary =
+            Vocabulary::load(&vocabulary_path).map_err(|source| SearchError::Vocabulary {
+                path: vocabulary_path.clone(),
+                source,
+            })?;
+        let suggestions_path = generation.suggestions_path();
+        let suggester =
+            Suggester::load(&suggestions_path).map_err(|source| SearchError::Vocabulary {
+                path: suggestions_path.clone(),
+                source,
+            })?;
         Ok(Engine {
             reader,
             fields,
             generation: generation.clone(),
             section_slugs,
+            vocabulary,
+            suggester,
         })
     }
 
@@ -73,13 +98,19 @@ impl Engine {
         &self.generation
     }
 
+    /// Type-ahead suggestions for partly typed text. Cheap: no index search.
+    pub fn suggest(&self, typed: &str, limit: usize) -> Vec<Suggestion> {
+        self.suggester.suggest(typed, limit)
+    }
+
     /// Section slugs and labels of this generation.
     pub fn sections(&self) -> &[(String, String)] {
         &self.generation.meta.sections
     }
 
-    /// Runs one search. Costs one pass over the matching records plus re-scoring of at most
-    /// `offset + limit + 100` candidates; blocking, so call it off the async runtime.
+    /// Runs one search. Costs one pass over the matching records (three with facets) plus
+    /// re-scoring of at most `offset + limit + 100` candidates; blocking, so call it off the
+    /// async runtime.
     pub fn search(
         &self,
         request: &SearchRequest,
@@ -95,38 +126,103 @@ impl Engine {
             });
         }
 
-        let mut parsed = super::query::parse(&request.query);
-        super::query::expand(&mut parsed, &rules.synonyms);
-        let config = &rules.ranking;
-        let mut response = SearchResponse {
-            query: parsed.text.clone(),
-            total: 0,
-            took_ms: 0.0,
-            results: Vec::new(),
-            best_bets: Vec::new(),
-        };
-        if parsed.is_empty() {
+        let typed = super::query::parse(&request.query);
+        let mut response = SearchResponse::empty(&typed.text);
+        if typed.is_empty() {
             response.took_ms = elapsed_ms(started);
             return Ok(response);
         }
 
-        let query = self.build_query(&parsed, request, config, rules.synonyms.weight);
+        // Words the index has never seen are searched as the nearest word it has; a query
+        // whose words are all known is searched exactly as typed.
+        let corrected = correct_words(&typed.text, |word| self.vocabulary.correct(word));
+        let searched_text = corrected.as_deref().unwrap_or(&typed.text);
+        let mut parsed = super::query::parse(searched_text);
+        super::query::expand(&mut parsed, &rules.synonyms);
+
+        let outcome = self.run(&parsed, request, rules)?;
+        response.total = outcome.total;
+        response.best_bets = outcome.notices;
+        response.has_more = outcome.has_more;
+        if request.facets {
+            response.facets = Some(self.facets(&outcome.text_query, request, rules)?);
+        }
+
+        response.did_you_mean = match corrected {
+            Some(query) => Some(DidYouMean {
+                query,
+                total: outcome.total,
+                applied: true,
+            }),
+            None if outcome.total < FEW_RESULTS => self.suggestion(&typed, outcome.total, rules)?,
+            None => None,
+        };
+
+        let marked: HashSet<String> = parsed
+            .marked_terms()
+            .into_iter()
+            .map(String::from)
+            .collect();
         let searcher = self.reader.searcher();
-        let wanted = request.offset + request.limit;
-        let candidates = wanted + EXTRA_CANDIDATES;
+        let mut results = Vec::with_capacity(request.limit);
+        for group in outcome
+            .groups
+            .into_iter()
+            .skip(request.offset)
+            .take(request.limit)
+        {
+            let explain = if request.explain {
+                Some(self.explain(&searcher, &parsed, rules, &group.entry)?)
+            } else {
+                None
+            };
+            let mut hit = to_hit(group.entry, &marked, explain);
+            if request.group && hit.kind == Kind::Page {
+                let documents = group
+                    .documents
+                    .into_iter()
+                    .map(|document| to_document_hit(document, &marked))
+                    .collect();
+                hit.documents = Some(documents);
+            }
+            results.push(hit);
+        }
+        response.results = results;
+        response.took_ms = elapsed_ms(started);
+        Ok(response)
+    }
+
+    /// Retrieves, re-scores, applies best bets and groups: everything but rendering.
+    fn run(
+        &self,
+        parsed: &ParsedQuery,
+        request: &SearchRequest,
+        rules: &Config,
+    ) -> Result<RunOutcome, SearchError> {
+        let config = &rules.ranking;
+        let text_query = self.text_query(parsed, config, rules.synonyms.weight);
+        let query = self.filtered(
+            &text_query,
+            request.kind,
+            request.section.as_deref(),
+            config,
+        );
+        let searcher = self.reader.searcher();
+        let candidates = request.offset + request.limit + EXTRA_CANDIDATES;
         let collector = TopDocs::with_limit(candidates).tweak_score(self.tweak(config));
         let (total, top) = searcher
             .search(&query, &(Count, collector))
             .map_err(SearchError::Query)?;
+        let retrieved = top.len();
 
-        let mut ranked: Vec<Ranked> = Vec::with_capacity(top.len());
+        let mut ranked: Vec<Ranked> = Vec::with_capacity(retrieved);
         let mut seen: HashSet<String> = HashSet::new();
         for ((_, text_score), address) in top {
             let record = self.load_record(&searcher, address)?;
             if !seen.insert(record.page.url.clone()) {
                 continue;
             }
-            let boosts = boosts_for(config, &record, &parsed);
+            let boosts = boosts_for(config, &record, parsed);
             let factor: f32 = boosts.iter().map(|boost| boost.factor).product();
             ranked.push(Ranked {
                 score: text_score * factor,
@@ -144,39 +240,158 @@ impl Engine {
         });
 
         let mut total = total;
-        let bets: Vec<&BestBet> = {
-            let query_terms = trigger_terms(&parsed.text);
-            rules
-                .best_bets
-                .bets
-                .iter()
-                .filter(|bet| bet.matches(&query_terms))
-                .collect()
-        };
-        for bet in &bets {
-            self.apply_bet(bet, &query, request, &mut ranked, &mut total)?;
+        let mut notices = Vec::new();
+        let query_terms = trigger_terms(&parsed.text);
+        let bets = rules
+            .best_bets
+            .bets
+            .iter()
+            .filter(|bet| bet.matches(&query_terms));
+        for bet in bets {
+            self.apply_bet(bet, query.as_ref(), request, &mut ranked, &mut total)?;
             if let Some(message) = &bet.message {
-                response.best_bets.push(BestBetNotice {
+                notices.push(BestBetNotice {
                     name: bet.name.clone(),
                     message: message.clone(),
                 });
             }
         }
 
-        let marked: HashSet<String> = parsed
-            .marked_terms()
-            .into_iter()
-            .map(String::from)
-            .collect();
-        response.results = ranked
-            .into_iter()
-            .skip(request.offset)
-            .take(request.limit)
-            .map(|ranked| to_hit(ranked, &marked, request))
-            .collect();
-        response.total = total;
-        response.took_ms = elapsed_ms(started);
-        Ok(response)
+        let groups = if request.group {
+            group_documents(ranked)
+        } else {
+            ranked.into_iter().map(Group::alone).collect()
+        };
+        let shown_until = request.offset + request.limit;
+        let has_more = groups.len() > shown_until || total > retrieved;
+        Ok(RunOutcome {
+            total,
+            groups,
+            notices,
+            has_more,
+            text_query,
+        })
+    }
+
+    /// Counts by section (under the kind filter only) and by kind (under the section filter
+    /// only), so that each facet shows what choosing another value would give.
+    fn facets(
+        &self,
+        text_query: &dyn Query,
+        request: &SearchRequest,
+        rules: &Config,
+    ) -> Result<Facets, SearchError> {
+        let config = &rules.ranking;
+        let searcher = self.reader.searcher();
+        let by_section = self.filtered(text_query, request.kind, None, config);
+        let section_counts = searcher
+            .search(by_section.as_ref(), &FacetCollector)
+            .map_err(SearchError::Query)?;
+        let by_kind = self.filtered(text_query, None, request.section.as_deref(), config);
+        let kind_counts = searcher
+            .search(by_kind.as_ref(), &FacetCollector)
+            .map_err(SearchError::Query)?;
+
+        let mut sections = Vec::new();
+        for (position, (slug, label)) in self.sections().iter().enumerate() {
+            let id = position as u64 + 1;
+            let count = section_counts.by_section_id.get(&id).copied().unwrap_or(0);
+            if count > 0 {
+                sections.push(FacetValue {
+                    value: slug.clone(),
+                    label: label.clone(),
+                    count,
+                });
+            }
+        }
+        sections.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.label.cmp(&b.label)));
+        let mut kinds = Vec::new();
+        for (kind, label, count) in [
+            (Kind::Page, "Pages", kind_counts.pages),
+            (Kind::Document, "Documents", kind_counts.documents),
+        ] {
+            if count > 0 {
+                kinds.push(FacetValue {
+                    value: kind.as_str().to_string(),
+                    label: label.to_string(),
+                    count,
+                });
+            }
+        }
+        Ok(Facets { sections, kinds })
+    }
+
+    /// For a query with few results and every word known: the same query with a rare word
+    /// swapped for a much more common neighbour, when that finds more.
+    fn suggestion(
+        &self,
+        typed: &ParsedQuery,
+        total: usize,
+        rules: &Config,
+    ) -> Result<Option<DidYouMean>, SearchError> {
+        let Some(text) = correct_words(&typed.text, |word| self.vocabulary.more_common(word))
+        else {
+            return Ok(None);
+        };
+        let mut parsed = super::query::parse(&text);
+        super::query::expand(&mut parsed, &rules.synonyms);
+        let config = &rules.ranking;
+        let text_query = self.text_query(&parsed, config, rules.synonyms.weight);
+        let query = self.filtered(&text_query, None, None, config);
+        let searcher = self.reader.searcher();
+        let found = searcher
+            .search(query.as_ref(), &Count)
+            .map_err(SearchError::Query)?;
+        if found <= total {
+            return Ok(None);
+        }
+        Ok(Some(DidYouMean {
+            query: text,
+            total: found,
+            applied: false,
+        }))
+    }
+
+    /// Why a result is where it is: its score in each field alone, every multiplier with
+    /// its rule, the synonyms that matched it, and the best bet that pinned it.
+    fn explain(
+        &self,
+        searcher: &tantivy::Searcher,
+        parsed: &ParsedQuery,
+        rules: &Config,
+        entry: &Ranked,
+    ) -> Result<Explain, SearchError> {
+        let config = &rules.ranking;
+        let mut fields = BTreeMap::new();
+        let this_record = filter(self.fields.url, &entry.record.page.url);
+        for (name, field) in searched_fields(&self.fields) {
+            let weight = field_weight(config, name);
+            if weight <= 0.0 {
+                continue;
+            }
+            // The field's query run on this record alone: a plain search, so its score is
+            // exactly what ranking computes for that field.
+            let query = self.field_query(parsed, field, weight, rules.synonyms.weight);
+            let only_this = BooleanQuery::new(vec![
+                (Occur::Must, query),
+                (Occur::Must, this_record.box_clone()),
+            ]);
+            let top = searcher
+                .search(&only_this, &TopDocs::with_limit(1).order_by_score())
+                .map_err(SearchError::Query)?;
+            if let Some((score, _)) = top.first()
+                && *score > 0.0
+            {
+                fields.insert(name, *score);
+            }
+        }
+        Ok(Explain {
+            text_score: entry.text_score,
+            fields,
+            boosts: entry.boosts.clone(),
+            synonyms: synonyms_matched(parsed, &entry.record),
+            pinned_by: entry.pinned_by.clone(),
+        })
     }
 
     /// Hides and pins the pages a triggered best bet names, keeping `total` exact: a hidden
@@ -358,46 +573,76 @@ impl Engine {
         }
     }
 
-    fn build_query(
+    /// The text part of a query: every content item matched in any weighted field, a bonus
+    /// for holding them all, and one for the whole query as a phrase.
+    fn text_query(
         &self,
         parsed: &ParsedQuery,
-        request: &SearchRequest,
         config: &RankingConfig,
         synonym_weight: f32,
     ) -> Box<dyn Query> {
         let weights = field_weights(&self.fields, config);
+        self.text_query_over(parsed, config, &weights, synonym_weight, true)
+    }
+
+    /// The text query restricted to one field, for explain.
+    fn field_query(
+        &self,
+        parsed: &ParsedQuery,
+        field: Field,
+        weight: f32,
+        synonym_weight: f32,
+    ) -> Box<dyn Query> {
+        let config = RankingConfig::default();
+        self.text_query_over(parsed, &config, &[(field, weight)], synonym_weight, false)
+    }
+
+    fn text_query_over(
+        &self,
+        parsed: &ParsedQuery,
+        config: &RankingConfig,
+        weights: &[(Field, f32)],
+        synonym_weight: f32,
+        with_bonuses: bool,
+    ) -> Box<dyn Query> {
         let clauses: Vec<Box<dyn Query>> = parsed
             .content_items()
             .into_iter()
-            .map(|item| item_query(item, &weights, synonym_weight))
+            .map(|item| item_query(item, weights, synonym_weight))
             .collect();
-
         let mut text: Vec<(Occur, Box<dyn Query>)> = clauses
             .iter()
             .map(|clause| (Occur::Should, clause.box_clone()))
             .collect();
-        if clauses.len() >= 2 && config.all_words_weight > 0.0 {
+        if with_bonuses && clauses.len() >= 2 && config.all_words_weight > 0.0 {
             let all = BooleanQuery::intersection(clauses.iter().map(|c| c.box_clone()).collect());
             let weighted = BoostQuery::new(Box::new(all), config.all_words_weight);
             text.push((Occur::Should, Box::new(weighted)));
         }
-        if let Some(phrase) = whole_phrase_query(parsed, &self.fields, config) {
+        if with_bonuses && let Some(phrase) = whole_phrase_query(parsed, &self.fields, config) {
             text.push((Occur::Should, phrase));
         }
+        Box::new(BooleanQuery::new(text))
+    }
 
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> =
-            vec![(Occur::Must, Box::new(BooleanQuery::new(text)))];
-        if let Some(kind) = request.kind {
+    /// The text query under the kind and section filters and the document mode.
+    fn filtered(
+        &self,
+        text: &dyn Query,
+        kind: Option<Kind>,
+        section: Option<&str>,
+        config: &RankingConfig,
+    ) -> Box<dyn Query> {
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text.box_clone())];
+        if let Some(kind) = kind {
             clauses.push((Occur::Must, filter(self.fields.kind, kind.as_str())));
         }
-        if let Some(section) = &request.section {
+        if let Some(section) = section {
             clauses.push((Occur::Must, filter(self.fields.section, section)));
         }
         if config.document_mode == DocumentMode::Exclude {
-            clauses.push((
-                Occur::MustNot,
-                filter(self.fields.kind, Kind::Document.as_str()),
-            ));
+            let documents = filter(self.fields.kind, Kind::Document.as_str());
+            clauses.push((Occur::MustNot, documents));
         }
         Box::new(BooleanQuery::new(clauses))
     }
@@ -413,24 +658,152 @@ fn filter(field: Field, value: &str) -> Box<dyn Query> {
     Box::new(ConstScoreQuery::new(Box::new(query), 0.0))
 }
 
-fn field_weights(fields: &Fields, config: &RankingConfig) -> Vec<(Field, f32)> {
+/// The configured weight of a searched field, by its name in [`searched_fields`].
+fn field_weight(config: &RankingConfig, name: &str) -> f32 {
     let weights = &config.fields;
+    match name {
+        "title" => weights.title,
+        "keywords" => weights.keywords,
+        "keyword_list" => weights.keyword_list,
+        "headings" => weights.headings,
+        "description" => weights.description,
+        "body" => weights.body,
+        _ => weights.url,
+    }
+}
+
+fn field_weights(fields: &Fields, config: &RankingConfig) -> Vec<(Field, f32)> {
     searched_fields(fields)
         .into_iter()
-        .map(|(name, field)| {
-            let weight = match name {
-                "title" => weights.title,
-                "keywords" => weights.keywords,
-                "keyword_list" => weights.keyword_list,
-                "headings" => weights.headings,
-                "description" => weights.description,
-                "body" => weights.body,
-                _ => weights.url,
-            };
-            (field, weight)
-        })
+        .map(|(name, field)| (field, field_weight(config, name)))
         .filter(|(_, weight)| *weight > 0.0)
         .collect()
+}
+
+/// Rewrites each word of `text` that `replace` has a replacement for, keeping the
+/// punctuation around it. `None` when nothing changed.
+fn correct_words(text: &str, replace: impl Fn(&str) -> Option<String>) -> Option<String> {
+    let mut changed = false;
+    let words: Vec<String> = text
+        .split(' ')
+        .map(|word| {
+            let core = word.trim_matches(|c: char| !c.is_alphanumeric());
+            if core.is_empty() {
+                return word.to_string();
+            }
+            match replace(core) {
+                Some(replacement) => {
+                    changed = true;
+                    word.replacen(core, &same_case(core, &replacement), 1)
+                }
+                None => word.to_string(),
+            }
+        })
+        .collect();
+    changed.then(|| words.join(" "))
+}
+
+/// `replacement` written in the case pattern of `typed`: capitals for capitals, a capital
+/// first letter for a capital first letter.
+fn same_case(typed: &str, replacement: &str) -> String {
+    let letters: Vec<char> = typed.chars().filter(|c| c.is_alphabetic()).collect();
+    if letters.len() > 1 && letters.iter().all(|c| c.is_uppercase()) {
+        return replacement.to_uppercase();
+    }
+    if letters.first().is_some_and(|c| c.is_uppercase()) {
+        let mut chars = replacement.chars();
+        return match chars.next() {
+            Some(first) => first.to_uppercase().chain(chars).collect(),
+            None => String::new(),
+        };
+    }
+    replacement.to_string()
+}
+
+/// Synonym rules whose alternative phrase this record holds, for explain.
+fn synonyms_matched(parsed: &ParsedQuery, record: &IndexRecord) -> Vec<String> {
+    let page = &record.page;
+    let mut text = format!(
+        "{} {} {} {}",
+        record.facts.title, page.keywords, page.description, page.body
+    );
+    for heading in &page.headings {
+        text.push(' ');
+        text.push_str(heading);
+    }
+    let terms: HashSet<String> = crate::index::schema::analyze(&text).into_iter().collect();
+    let mut used = Vec::new();
+    for item in parsed.content_items() {
+        for alternative in &item.alternatives {
+            let holds = alternative
+                .terms
+                .iter()
+                .filter(|term| !is_stop_term(term))
+                .all(|term| terms.contains(term));
+            let note = format!(
+                "{} → {} ({})",
+                item.raw, alternative.text, alternative.source
+            );
+            if holds && !used.contains(&note) {
+                used.push(note);
+            }
+        }
+    }
+    used
+}
+
+/// A page result and the documents grouped under it.
+struct Group {
+    entry: Ranked,
+    documents: Vec<Ranked>,
+}
+
+impl Group {
+    fn alone(entry: Ranked) -> Group {
+        Group {
+            entry,
+            documents: Vec::new(),
+        }
+    }
+}
+
+/// Puts each document under its parent page when the parent ranks above it; a document
+/// that outranks its parent, or whose parent did not match, stands on its own.
+fn group_documents(ranked: Vec<Ranked>) -> Vec<Group> {
+    let mut groups: Vec<Group> = Vec::with_capacity(ranked.len());
+    let mut page_positions: HashMap<String, usize> = HashMap::new();
+    for entry in ranked {
+        let parent = match entry.record.page.kind {
+            Kind::Document if entry.pinned_by.is_none() => entry
+                .record
+                .facts
+                .parent_url
+                .as_ref()
+                .and_then(|url| page_positions.get(url))
+                .copied(),
+            _ => None,
+        };
+        match parent {
+            Some(position) => groups[position].documents.push(entry),
+            None => {
+                if entry.record.page.kind == Kind::Page {
+                    page_positions.insert(entry.record.page.url.clone(), groups.len());
+                }
+                groups.push(Group::alone(entry));
+            }
+        }
+    }
+    groups
+}
+
+/// What [`Engine::run`] found, before rendering.
+struct RunOutcome {
+    total: usize,
+    groups: Vec<Group>,
+    notices: Vec<BestBetNotice>,
+    has_more: bool,
+    /// The text query without filters, for facet counts.
+    text_query: Box<dyn Query>,
 }
 
 /// Words allowed between the words of a synonym phrase matched as words.
@@ -612,15 +985,13 @@ fn is_target(record: &IndexRecord, target: &str) -> bool {
     record.facts.path == target || record.page.url == target
 }
 
-fn to_hit(ranked: Ranked, marked: &HashSet<String>, request: &SearchRequest) -> SearchHit {
+fn to_hit(ranked: Ranked, marked: &HashSet<String>, explain: Option<Explain>) -> SearchHit {
     let Ranked {
         score,
-        text_score,
-        boosts,
         record,
         pinned_by,
+        ..
     } = ranked;
-    let record = &record;
     let page = &record.page;
     let facts = &record.facts;
     let is_document = page.kind == Kind::Document;
@@ -631,8 +1002,8 @@ fn to_hit(ranked: Ranked, marked: &HashSet<String>, request: &SearchRequest) -> 
         kind: page.kind,
         section: facts.section.clone(),
         section_label: facts.section_label.clone(),
-        description: description_of(record),
-        snippet: snippet_of(record, marked),
+        description: description_of(&record),
+        snippet: snippet_of(&record, marked),
         score,
         landing: facts.landing,
         parent_url: facts.parent_url.clone(),
@@ -643,19 +1014,28 @@ fn to_hit(ranked: Ranked, marked: &HashSet<String>, request: &SearchRequest) -> 
         language: page.language.clone(),
         pinned: pinned_by.is_some(),
         click_url: None,
-        explain: request.explain.then_some(Explain {
-            text_score,
-            boosts,
-            pinned_by,
-        }),
+        documents: None,
+        explain,
+    }
+}
+
+fn to_document_hit(ranked: Ranked, marked: &HashSet<String>) -> DocumentHit {
+    let record = &ranked.record;
+    DocumentHit {
+        url: record.page.url.clone(),
+        path: record.facts.path.clone(),
+        title: record.facts.title.clone(),
+        kind: record.page.kind,
+        content_type: record.page.content_type.clone(),
+        size_bytes: record.page.size_bytes,
+        snippet: snippet_of(record, marked),
+        click_url: None,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::index::build_index;
-    use crate::index::site::{SiteRules, analyse};
     use crate::record::{Link, LinkPlace, PageRecord};
     use crate::store::DataDir;
 
@@ -682,15 +1062,10 @@ mod tests {
         let temp = tempfile::tempdir().expect("temp dir");
         let data = DataDir::new(temp.path());
         let lock = data.lock().expect("lock");
-        let pending = data.begin(&lock).expect("begin");
-        let rules = SiteRules {
-            title_suffix: None,
-            min_child_links: 5,
-            area_names: Vec::new(),
-        };
-        let indexed = analyse(records, &rules);
-        let meta = build_index(&pending.index_dir(), &indexed).expect("build");
-        let generation = data.publish(&lock, pending, meta).expect("publish");
+        let config = Config::defaults();
+        let generation =
+            crate::publish::publish_records(&data, &lock, &config, records, None, true)
+                .expect("publish");
         let engine = Engine::open(&generation).expect("open");
         (temp, engine)
     }
@@ -724,10 +1099,9 @@ mod tests {
     #[test]
     fn landing_page_beats_the_form_that_repeats_the_words() -> Result<(), SearchError> {
         let (_temp, engine) = engine_for(sample());
-        let response = engine.search(
-            &SearchRequest::new("Inclusion funding"),
-            &Config::defaults(),
-        )?;
+        let mut request = SearchRequest::new("Inclusion funding");
+        request.group = false;
+        let response = engine.search(&request, &Config::defaults())?;
         let paths: Vec<&str> = response
             .results
             .iter()
@@ -827,6 +1201,99 @@ message = "Ask your school first."
         let other = engine.search(&SearchRequest::new("short breaks"), &config)?;
         assert!(other.best_bets.is_empty());
         assert!(other.results.iter().all(|hit| !hit.pinned));
+        Ok(())
+    }
+
+    #[test]
+    fn documents_group_under_the_page_that_links_to_them() -> Result<(), SearchError> {
+        let (_temp, engine) = engine_for(sample());
+        let response = engine.search(
+            &SearchRequest::new("inclusion funding"),
+            &Config::defaults(),
+        )?;
+        assert_eq!(response.results.len(), 1, "the form sits under its page");
+        let page = &response.results[0];
+        let documents = page.documents.as_ref().expect("grouped by default");
+        assert_eq!(documents.len(), 1);
+        assert_eq!(documents[0].path, "/docs/form.pdf");
+        assert!(documents[0].snippet.contains("<mark>"));
+        assert_eq!(
+            response.total, 2,
+            "total counts every match, grouped or not"
+        );
+
+        // A document that outranks its parent stands on its own, with its parent named.
+        let named = engine.search(
+            &SearchRequest::new("inclusion funding application form"),
+            &Config::defaults(),
+        )?;
+        assert_eq!(named.results[0].kind, Kind::Document);
+        assert!(named.results[0].parent_title.is_some());
+        Ok(())
+    }
+
+    #[test]
+    fn facets_count_the_whole_result_set() -> Result<(), SearchError> {
+        let (_temp, engine) = engine_for(sample());
+        let mut request = SearchRequest::new("inclusion funding breaks");
+        request.kind = Some(Kind::Page);
+        let response = engine.search(&request, &Config::defaults())?;
+        let facets = response.facets.expect("facets by default");
+        let kinds: Vec<(&str, usize)> = facets
+            .kinds
+            .iter()
+            .map(|v| (v.value.as_str(), v.count))
+            .collect();
+        assert_eq!(
+            kinds,
+            vec![("page", 2), ("document", 1)],
+            "kind counts ignore the kind filter"
+        );
+        assert_eq!(response.total, 2, "total obeys the filter");
+        Ok(())
+    }
+
+    #[test]
+    fn unknown_words_are_corrected_and_known_ones_left_alone() -> Result<(), SearchError> {
+        let (_temp, engine) = engine_for(sample());
+        let config = Config::defaults();
+        let typo = engine.search(&SearchRequest::new("inclusoin fundign"), &config)?;
+        let correction = typo.did_you_mean.as_ref().expect("a correction");
+        assert_eq!(correction.query, "inclusion funding");
+        assert!(correction.applied);
+        assert_eq!(typo.results[0].path, "/inclusion/inclusion.aspx");
+
+        let right = engine.search(&SearchRequest::new("inclusion funding"), &config)?;
+        assert_eq!(right.did_you_mean, None);
+        let nothing = engine.search(&SearchRequest::new("qwxzv"), &config)?;
+        assert_eq!(nothing.total, 0);
+        assert_eq!(nothing.did_you_mean, None);
+        Ok(())
+    }
+
+    #[test]
+    fn explain_gives_field_scores_and_synonyms() -> Result<(), SearchError> {
+        let (_temp, engine) = engine_for(sample());
+        let dir = tempfile::tempdir().expect("temp dir");
+        let synonyms = "[[one_way]]\nfrom = \"respite\"\nto = [\"short breaks\"]\n";
+        std::fs::write(dir.path().join("synonyms.toml"), synonyms).expect("write");
+        let config = Config::load(dir.path()).expect("valid config");
+        let mut request = SearchRequest::new("respite");
+        request.explain = true;
+        let response = engine.search(&request, &config)?;
+        let explain = response.results[0]
+            .explain
+            .as_ref()
+            .expect("explain requested");
+        assert!(
+            explain
+                .fields
+                .get("title")
+                .is_some_and(|score| *score > 0.0),
+            "{explain:?}"
+        );
+        assert_eq!(explain.synonyms.len(), 1, "{explain:?}");
+        assert!(explain.synonyms[0].contains("short breaks"));
         Ok(())
     }
 

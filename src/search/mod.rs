@@ -5,11 +5,15 @@
 //! public API's result shape.
 
 mod engine;
+pub mod facets;
 pub mod live;
 pub mod query;
 pub mod scoring;
 pub mod snippet;
+pub mod spelling;
+pub mod suggest;
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use serde::Serialize;
@@ -36,6 +40,10 @@ pub struct SearchRequest {
     pub section: Option<String>,
     /// Attach the score breakdown to each result.
     pub explain: bool,
+    /// Put documents under the page that links to them (`false`: one flat list).
+    pub group: bool,
+    /// Count matches by section and kind.
+    pub facets: bool,
 }
 
 impl SearchRequest {
@@ -47,6 +55,8 @@ impl SearchRequest {
             kind: None,
             section: None,
             explain: false,
+            group: true,
+            facets: true,
         }
     }
 }
@@ -59,9 +69,73 @@ pub struct SearchResponse {
     pub total: usize,
     pub took_ms: f64,
     pub results: Vec<SearchHit>,
+    /// Whether results continue after this page.
+    pub has_more: bool,
+    /// Matches by section and by kind, when asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub facets: Option<Facets>,
+    /// A corrected query: `applied` when the results are already those of the correction
+    /// (the typed query had words the site never uses), else a suggestion with its count.
+    pub did_you_mean: Option<DidYouMean>,
     /// Messages of the best bets this query triggered.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub best_bets: Vec<BestBetNotice>,
+}
+
+impl SearchResponse {
+    fn empty(query: &str) -> SearchResponse {
+        SearchResponse {
+            query: query.to_string(),
+            total: 0,
+            took_ms: 0.0,
+            results: Vec::new(),
+            has_more: false,
+            facets: None,
+            did_you_mean: None,
+            best_bets: Vec::new(),
+        }
+    }
+}
+
+/// A spelling correction of the query.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct DidYouMean {
+    pub query: String,
+    /// How many records the corrected query finds.
+    pub total: usize,
+    pub applied: bool,
+}
+
+/// Counts of matching records, for filters.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Facets {
+    /// By section, largest first; counted under the kind filter but not the section one.
+    pub sections: Vec<FacetValue>,
+    /// Pages and documents; counted under the section filter but not the kind one.
+    pub kinds: Vec<FacetValue>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct FacetValue {
+    /// What to pass as the filter parameter.
+    pub value: String,
+    pub label: String,
+    pub count: usize,
+}
+
+/// A document shown under the page that links to it.
+#[derive(Debug, Clone, Serialize)]
+pub struct DocumentHit {
+    pub url: String,
+    pub path: String,
+    pub title: String,
+    pub kind: Kind,
+    pub content_type: String,
+    pub size_bytes: u64,
+    pub snippet: String,
+    /// As [`SearchHit::click_url`], with the rank of the page it is shown under.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub click_url: Option<String>,
 }
 
 /// A best bet's message, shown with the results.
@@ -100,6 +174,9 @@ pub struct SearchHit {
     /// this API, which redirects to `url`. Set by the API, absent elsewhere.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub click_url: Option<String>,
+    /// With grouping, the matching documents this page links to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub documents: Option<Vec<DocumentHit>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub explain: Option<Explain>,
 }
@@ -109,6 +186,10 @@ pub struct SearchHit {
 pub struct Explain {
     /// BM25 over the weighted fields, before any multiplier.
     pub text_score: f32,
+    /// The query's score in each field on its own (weights applied, bonuses left out).
+    pub fields: BTreeMap<&'static str, f32>,
+    /// Synonym rules whose phrase this result holds: `typed → synonym (rule)`.
+    pub synonyms: Vec<String>,
     /// Every multiplier applied, with its rule.
     pub boosts: Vec<Boost>,
     /// The best bet that pinned this result, if one did.
@@ -126,6 +207,12 @@ pub enum SearchError {
     },
     #[error("search failed: {0}")]
     Query(#[source] tantivy::TantivyError),
+    #[error("cannot read `{path}`: {source}")]
+    Vocabulary {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("index is damaged: {0}")]
     Corrupt(String),
     #[error(transparent)]

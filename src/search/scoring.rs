@@ -198,6 +198,14 @@ pub fn boosts_for(config: &RankingConfig, record: &IndexRecord, query: &ParsedQu
         });
     }
 
+    if config.title_all_words_boost != 1.0 && own_coverage >= 1.0 {
+        boosts.push(Boost {
+            rule: "title-words",
+            factor: config.title_all_words_boost,
+            detail: "the title holds every word of the query".to_string(),
+        });
+    }
+
     if config.exact_title_boost != 1.0 && !content_terms.is_empty() {
         let mut title_terms: Vec<String> = analyze(&facts.title)
             .into_iter()

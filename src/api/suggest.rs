@@ -1,0 +1,43 @@
+//! `GET /suggest`: type-ahead suggestions for the search box.
+
+use std::collections::HashMap;
+
+use axum::Json;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use serde::Serialize;
+
+use super::{ApiError, AppState};
+use crate::search::suggest::{DEFAULT_SUGGESTIONS, MAX_SUGGESTIONS, Suggestion};
+
+#[derive(Debug, Serialize)]
+pub struct SuggestResponse {
+    pub query: String,
+    pub suggestions: Vec<Suggestion>,
+}
+
+/// Answers at once from memory: no blocking work, so it stays on the async runtime.
+pub async fn suggest(
+    State(state): State<AppState>,
+    params: Result<Query<HashMap<String, String>>, QueryRejection>,
+) -> Result<Json<SuggestResponse>, ApiError> {
+    let Query(params) =
+        params.map_err(|err| ApiError::bad_request("bad_query_string", err.body_text()))?;
+    let typed = params.get("q").map(|q| q.trim()).unwrap_or("").to_string();
+    let limit = match params.get("limit") {
+        None => DEFAULT_SUGGESTIONS,
+        Some(text) => text
+            .trim()
+            .parse::<usize>()
+            .map_err(|_| ApiError::bad_request("bad_limit", "`limit` must be a whole number"))?,
+    }
+    .min(MAX_SUGGESTIONS);
+    let Some(engine) = state.index.engine() else {
+        return Err(ApiError::NoIndex);
+    };
+    let suggestions = engine.suggest(&typed, limit);
+    Ok(Json(SuggestResponse {
+        query: typed,
+        suggestions,
+    }))
+}

@@ -1,0 +1,376 @@
+//! Type-ahead suggestions: page titles and keyword phrases that start with, or contain, what
+//! has been typed so far.
+//!
+//! Each generation stores its suggestions beside its index; they are loaded once when the
+//! generation is opened. A lookup walks the sorted word list for the last, partly typed
+//! word and checks the other words against each candidate, so it costs a range scan plus
+//! the candidates, not a pass over the whole site: cheap enough for every key press.
+
+use std::collections::{BTreeMap, HashSet};
+use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::index::schema::analyze;
+use crate::record::{IndexRecord, KeywordForm, Kind};
+
+/// Suggestions returned when the caller does not say.
+pub const DEFAULT_SUGGESTIONS: usize = 8;
+/// The most suggestions one request may ask for.
+pub const MAX_SUGGESTIONS: usize = 20;
+/// Characters of typed text considered.
+const MAX_TYPED_CHARS: usize = 100;
+/// Longest keyword phrase offered as a suggestion, in words.
+const MAX_PHRASE_WORDS: usize = 6;
+
+/// What a suggestion is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SuggestionKind {
+    /// The title of a page or document; choosing it goes to that page.
+    Title,
+    /// A phrase from a page's keyword list; choosing it searches for it.
+    Keyword,
+    /// Something people often searched for.
+    Query,
+}
+
+impl SuggestionKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            SuggestionKind::Title => "title",
+            SuggestionKind::Keyword => "keyword",
+            SuggestionKind::Query => "query",
+        }
+    }
+
+    fn parse(text: &str) -> Option<SuggestionKind> {
+        match text {
+            "title" => Some(SuggestionKind::Title),
+            "keyword" => Some(SuggestionKind::Keyword),
+            "query" => Some(SuggestionKind::Query),
+            _ => None,
+        }
+    }
+}
+
+/// One suggestion as the API returns it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Suggestion {
+    pub text: String,
+    pub kind: SuggestionKind,
+    /// For titles: the page's path and URL.
+    pub path: Option<String>,
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+struct Entry {
+    suggestion: Suggestion,
+    /// Lower-cased, folded words of the text, in order.
+    words: Vec<String>,
+    /// How good a suggestion it is regardless of what was typed.
+    weight: f32,
+}
+
+/// The suggestions of one generation.
+#[derive(Debug, Default)]
+pub struct Suggester {
+    entries: Vec<Entry>,
+    /// Every word of every entry → the entries holding it.
+    by_word: BTreeMap<String, Vec<u32>>,
+}
+
+/// Words for matching: lower case, accents folded, split at anything but letters and digits.
+fn words_of(text: &str) -> Vec<String> {
+    let mut folded = String::with_capacity(text.len());
+    for character in text.chars() {
+        if character.is_alphanumeric() {
+            folded.extend(character.to_lowercase());
+        } else {
+            folded.push(' ');
+        }
+    }
+    let ascii = crate::index::schema::fold_to_ascii(&folded);
+    ascii.split_whitespace().map(String::from).collect()
+}
+
+/// The suggestions a set of records offers, as `text, kind, weight, path, url` rows.
+pub fn collect(records: &[IndexRecord]) -> Vec<(Suggestion, f32)> {
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut out = Vec::new();
+    let mut push = |suggestion: Suggestion, weight: f32| {
+        let key = words_of(&suggestion.text).join(" ");
+        if !key.is_empty() && seen.insert(key) {
+            out.push((suggestion, weight));
+        }
+    };
+
+    // Titles first, landing pages before pages before documents: a suggestion that takes a
+    // family straight to the way in to a topic is the best one.
+    let mut titled: Vec<&IndexRecord> = records.iter().collect();
+    titled.sort_by_key(|record| {
+        let facts = &record.facts;
+        (
+            record.page.kind == Kind::Document,
+            !facts.landing,
+            facts.depth,
+            facts.title.len(),
+        )
+    });
+    for record in titled {
+        let facts = &record.facts;
+        if facts.title.trim().is_empty() {
+            continue;
+        }
+        let weight = match (record.page.kind, facts.landing) {
+            (Kind::Document, _) => 0.1,
+            (Kind::Page, true) => 0.6,
+            (Kind::Page, false) => 0.4,
+        };
+        let suggestion = Suggestion {
+            text: facts.title.trim().to_string(),
+            kind: SuggestionKind::Title,
+            path: Some(facts.path.clone()),
+            url: Some(record.page.url.clone()),
+        };
+        push(suggestion, weight);
+    }
+    for record in records {
+        if record.facts.keyword_form != KeywordForm::List {
+            continue;
+        }
+        for phrase in record.page.keywords.split([',', ';']) {
+            let phrase = phrase.trim();
+            let words = phrase.split_whitespace().count();
+            if words == 0 || words > MAX_PHRASE_WORDS || analyze(phrase).is_empty() {
+                continue;
+            }
+            let suggestion = Suggestion {
+                text: phrase.to_string(),
+                kind: SuggestionKind::Keyword,
+                path: None,
+                url: None,
+            };
+            push(suggestion, 0.3);
+        }
+    }
+    out
+}
+
+/// Writes suggestions as tab-separated lines.
+pub fn write(path: &Path, suggestions: &[(Suggestion, f32)]) -> std::io::Result<()> {
+    let mut out = BufWriter::new(std::fs::File::create(path)?);
+    let clean = |text: &str| text.replace(['\t', '\n', '\r'], " ");
+    for (suggestion, weight) in suggestions {
+        writeln!(
+            out,
+            "{}\t{}\t{weight}\t{}\t{}",
+            clean(&suggestion.text),
+            suggestion.kind.as_str(),
+            clean(suggestion.path.as_deref().unwrap_or("")),
+            clean(suggestion.url.as_deref().unwrap_or("")),
+        )?;
+    }
+    out.flush()
+}
+
+impl Suggester {
+    /// Reads a suggestions file; a missing file gives no suggestions.
+    pub fn load(path: &Path) -> std::io::Result<Suggester> {
+        let file = match std::fs::File::open(path) {
+            Ok(file) => file,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(Suggester::default());
+            }
+            Err(err) => return Err(err),
+        };
+        let mut suggester = Suggester::default();
+        for line in BufReader::new(file).lines() {
+            let line = line?;
+            let cells: Vec<&str> = line.split('\t').collect();
+            let [text, kind, weight, path, url] = cells[..] else {
+                continue;
+            };
+            let (Some(kind), Ok(weight)) = (SuggestionKind::parse(kind), weight.parse::<f32>())
+            else {
+                continue;
+            };
+            let optional = |text: &str| (!text.is_empty()).then(|| text.to_string());
+            suggester.add(
+                Suggestion {
+                    text: text.to_string(),
+                    kind,
+                    path: optional(path),
+                    url: optional(url),
+                },
+                weight,
+            );
+        }
+        Ok(suggester)
+    }
+
+    /// Adds one suggestion (e.g. a popular query) to those loaded.
+    pub fn add(&mut self, suggestion: Suggestion, weight: f32) {
+        let words = words_of(&suggestion.text);
+        if words.is_empty() {
+            return;
+        }
+        let id = self.entries.len() as u32;
+        let distinct: HashSet<&String> = words.iter().collect();
+        for word in distinct {
+            self.by_word.entry(word.clone()).or_default().push(id);
+        }
+        self.entries.push(Entry {
+            suggestion,
+            words,
+            weight,
+        });
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Suggestions for partly typed text, best first: those starting with it, then those
+    /// holding every typed word (the last one as a prefix), heavier ones first.
+    pub fn suggest(&self, typed: &str, limit: usize) -> Vec<Suggestion> {
+        let bounded: String = typed.chars().take(MAX_TYPED_CHARS).collect();
+        let typed_words = words_of(&bounded);
+        let Some((last, complete)) = typed_words.split_last() else {
+            return Vec::new();
+        };
+
+        let mut candidates: HashSet<u32> = HashSet::new();
+        for (_, ids) in self
+            .by_word
+            .range(last.clone()..)
+            .take_while(|(word, _)| word.starts_with(last.as_str()))
+        {
+            candidates.extend(ids.iter().copied());
+        }
+
+        let mut scored: Vec<(f32, u32)> = candidates
+            .into_iter()
+            .filter_map(|id| {
+                let entry = &self.entries[id as usize];
+                let rank = match_rank(&entry.words, complete, last)?;
+                Some((rank + entry.weight, id))
+            })
+            .collect();
+        scored.sort_by(|a, b| {
+            b.0.total_cmp(&a.0).then_with(|| {
+                let (left, right) = (&self.entries[a.1 as usize], &self.entries[b.1 as usize]);
+                left.suggestion.text.len().cmp(&right.suggestion.text.len())
+            })
+        });
+        scored
+            .into_iter()
+            .take(limit.min(MAX_SUGGESTIONS))
+            .map(|(_, id)| self.entries[id as usize].suggestion.clone())
+            .collect()
+    }
+}
+
+/// How well an entry's words match the typed words: 2 when the entry starts with them, 1
+/// when it holds them all elsewhere, `None` when it does not hold them.
+fn match_rank(words: &[String], complete: &[String], last: &str) -> Option<f32> {
+    let starts = words.len() > complete.len()
+        && complete
+            .iter()
+            .zip(words)
+            .all(|(typed, word)| typed == word)
+        && words[complete.len()].starts_with(last);
+    if starts {
+        return Some(2.0);
+    }
+    let holds_complete = complete
+        .iter()
+        .all(|typed| words.iter().any(|word| word.starts_with(typed.as_str())));
+    let holds_last = words.iter().any(|word| word.starts_with(last));
+    (holds_complete && holds_last).then_some(1.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn suggester(texts: &[(&str, f32)]) -> Suggester {
+        let mut suggester = Suggester::default();
+        for (text, weight) in texts {
+            let suggestion = Suggestion {
+                text: text.to_string(),
+                kind: SuggestionKind::Title,
+                path: None,
+                url: None,
+            };
+            suggester.add(suggestion, *weight);
+        }
+        suggester
+    }
+
+    fn texts(found: &[Suggestion]) -> Vec<&str> {
+        found.iter().map(|s| s.text.as_str()).collect()
+    }
+
+    #[test]
+    fn starting_matches_come_before_contained_ones() {
+        let suggester = suggester(&[
+            ("Community short breaks", 0.6),
+            ("Short breaks", 0.4),
+            ("Shortlisting schools", 0.4),
+            ("Speech and language therapy", 0.4),
+        ]);
+        assert_eq!(
+            texts(&suggester.suggest("short b", 8)),
+            vec!["Short breaks", "Community short breaks"]
+        );
+        assert_eq!(
+            texts(&suggester.suggest("sh", 8)),
+            vec![
+                "Short breaks",
+                "Shortlisting schools",
+                "Community short breaks"
+            ]
+        );
+        assert_eq!(
+            texts(&suggester.suggest("therapy", 8)),
+            vec!["Speech and language therapy"]
+        );
+    }
+
+    #[test]
+    fn odd_input_gives_nothing_or_something_sane() {
+        let suggester = suggester(&[("Café support – £20", 0.4)]);
+        assert_eq!(
+            texts(&suggester.suggest("cafe", 8)),
+            vec!["Café support – £20"]
+        );
+        assert!(suggester.suggest("", 8).is_empty());
+        assert!(suggester.suggest("?!", 8).is_empty());
+        assert!(suggester.suggest(&"x".repeat(10_000), 8).is_empty());
+        assert_eq!(suggester.suggest("c", 0).len(), 0);
+    }
+
+    #[test]
+    fn files_round_trip() -> std::io::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let path = dir.path().join("suggestions.tsv");
+        let suggestion = Suggestion {
+            text: "Short\tbreaks".into(),
+            kind: SuggestionKind::Keyword,
+            path: None,
+            url: None,
+        };
+        write(&path, &[(suggestion, 0.3)])?;
+        let loaded = Suggester::load(&path)?;
+        assert_eq!(texts(&loaded.suggest("short", 8)), vec!["Short breaks"]);
+        assert!(Suggester::load(Path::new("/nonexistent/s.tsv"))?.is_empty());
+        Ok(())
+    }
+}
