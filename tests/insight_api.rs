@@ -218,9 +218,25 @@ async fn searches_are_logged_without_anything_about_the_searcher() {
 #[tokio::test]
 async fn results_link_through_click_which_counts_and_redirects() {
     let harness = harness(Some(TOKEN));
-    let body = get(&harness.app, "/search?q=inclusion%20funding", None)
+    // Grouped (the default), the form sits under its page and shares the page's rank.
+    let grouped = get(&harness.app, "/search?q=inclusion%20funding", None)
         .await
         .json();
+    let grouped_form = grouped["results"][0]["documents"][0]["click_url"]
+        .as_str()
+        .expect("a grouped document's click_url");
+    assert!(
+        grouped_form.contains("rank=1&url=http%3A%2F%2Fsite%2Fdocs%2Fform.pdf"),
+        "{grouped_form}"
+    );
+
+    let body = get(
+        &harness.app,
+        "/search?q=inclusion%20funding&group=false",
+        None,
+    )
+    .await
+    .json();
     let first = &body["results"][0];
     let second = &body["results"][1];
     let click_url = second["click_url"].as_str().expect("click_url");

@@ -102,6 +102,9 @@ pub async fn test_rules(
     let mut request = SearchRequest::new(query.clone());
     request.limit = limit;
     request.explain = true;
+    // The flat list, so that every page and document has a rank of its own to compare.
+    request.group = false;
+    request.facets = false;
     let outcome = tokio::task::spawn_blocking(move || {
         let live = engine.search(&request, &live_rules)?;
         let proposed = engine.search(&request, &proposed_rules)?;
