@@ -18,7 +18,7 @@ const SCRIPT: &str = include_str!("admin_page/admin.js");
 const STYLESHEET: &str = include_str!("admin_page/admin.css");
 
 const POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
-                      connect-src 'self'; img-src 'self'; form-action 'self'; \
+                      connect-src 'self'; img-src 'self' data:; form-action 'self'; \
                       base-uri 'none'; frame-ancestors 'none'";
 
 fn with_headers(content_type: &'static str, body: &'static str) -> Response {

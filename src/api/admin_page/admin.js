@@ -12,8 +12,8 @@
     'no-clicks': 'Queries with results but no clicks',
     'click-positions': 'Clicks by result position',
     'weekly': 'Searches per week',
-    'reviews': 'Content review',
-    'keywords': 'Keyword review',
+    'reviews': 'Pages due for review',
+    'keywords': 'Keywords by page',
     'links': 'Broken links',
   };
 
