@@ -258,8 +258,19 @@ async fn results_link_through_click_which_counts_and_redirects() {
     );
     assert_eq!(answer.headers["cache-control"], "no-store");
 
+    let head = Request::builder()
+        .method("HEAD")
+        .uri(click_url)
+        .body(Body::empty())
+        .expect("request");
+    let answer = send(&harness.app, head).await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER);
+
     let positions = report(&harness.app, "click-positions").await;
-    assert_eq!(positions["clicks"], 1, "{positions}");
+    assert_eq!(
+        positions["clicks"], 1,
+        "a HEAD request is not a click: {positions}"
+    );
     assert_eq!(
         positions["rows"],
         json!([{ "rank": 2, "clicks": 1, "share": 1.0 }])

@@ -9,8 +9,8 @@ use std::collections::HashMap;
 use axum::Json;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
-use axum::http::header::CACHE_CONTROL;
+use axum::http::header::{CACHE_CONTROL, HeaderName};
+use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use serde_json::json;
@@ -29,8 +29,10 @@ pub fn click_url(query: &str, rank: usize, url: &str) -> String {
 }
 
 /// `GET /click?q=...&rank=N&url=...`: logs the click and answers `303 See Other` to `url`.
+/// A `HEAD` request (a link checker, a preview) is answered the same but not logged.
 pub async fn click(
     State(state): State<AppState>,
+    method: Method,
     params: Result<Query<HashMap<String, String>>, QueryRejection>,
 ) -> Result<Response, ApiError> {
     let Query(params) =
@@ -43,11 +45,15 @@ pub async fn click(
     let query = params.get("q").map(String::as_str).unwrap_or("");
     ensure_indexed(&state, url).await?;
 
-    if state.config.load().insight.analytics.enabled {
+    if method != Method::HEAD && state.config.load().insight.analytics.enabled {
         state.analytics.record_click(query, rank, url);
     }
-    // Not cached, so that every click reaches us.
-    Ok(([(CACHE_CONTROL, "no-store")], Redirect::to(url)).into_response())
+    // Not cached, so that every click reaches us; not for search engines to follow.
+    let headers = [
+        (CACHE_CONTROL, "no-store"),
+        (HeaderName::from_static("x-robots-tag"), "noindex, nofollow"),
+    ];
+    Ok((headers, Redirect::to(url)).into_response())
 }
 
 /// A click reported by a front-end that links results directly.
