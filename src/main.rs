@@ -644,6 +644,10 @@ fn pages(folders: &Folders, json: bool) -> anyhow::Result<()> {
                 "last_reviewed": record.page.last_reviewed,
                 "keyword_form": facts.keyword_form,
                 "language": record.page.language,
+                "audience": facts.audience,
+                "audience_rule": facts.audience_rule,
+                "stage": facts.stage,
+                "stage_rule": facts.stage_rule,
             });
             outln!("{line}");
         } else {

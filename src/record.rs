@@ -106,6 +106,57 @@ pub enum KeywordForm {
     None,
 }
 
+/// Who a page is written for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Audience {
+    /// Families, children and young people: the Local Offer's core audience.
+    #[default]
+    Family,
+    /// Schools, settings and practitioners.
+    Professional,
+}
+
+impl Audience {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Audience::Family => "family",
+            Audience::Professional => "professional",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Audience> {
+        match text {
+            "family" | "families" => Some(Audience::Family),
+            "professional" | "professionals" => Some(Audience::Professional),
+            _ => None,
+        }
+    }
+}
+
+/// Where a page sits on the support pathway.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Stage {
+    /// Information, advice and early help open to everyone.
+    #[default]
+    Universal,
+    /// Extra help for some: SEN support in school, outreach, short breaks.
+    Targeted,
+    /// EHC needs assessments and plans, CAMHS, specialist panels and provision.
+    Specialist,
+}
+
+impl Stage {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stage::Universal => "universal",
+            Stage::Targeted => "targeted",
+            Stage::Specialist => "specialist",
+        }
+    }
+}
+
 /// Facts about a record that need the whole crawled site to decide.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SiteFacts {
@@ -131,6 +182,16 @@ pub struct SiteFacts {
     /// site-wide title suffix).
     #[serde(default)]
     pub local: bool,
+    #[serde(default)]
+    pub audience: Audience,
+    /// The rule that set the audience, for explain.
+    #[serde(default)]
+    pub audience_rule: String,
+    #[serde(default)]
+    pub stage: Stage,
+    /// The rule that set the stage, for explain.
+    #[serde(default)]
+    pub stage_rule: String,
 }
 
 /// A record ready for indexing: what the page says plus what the site says about it.

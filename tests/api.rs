@@ -298,3 +298,29 @@ async fn suggest_offers_titles_for_partly_typed_words() {
     let (status, _) = call(&harness.app, "GET", "/suggest?q=%F0%9F%99%82%00", None).await;
     assert_eq!(status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn browse_lists_topics_by_letter() {
+    let harness = harness(true, None);
+    let (status, body) = call(&harness.app, "GET", "/browse", None).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(
+        body["introduction"]
+            .as_str()
+            .is_some_and(|text| !text.is_empty())
+    );
+    let letters = body["letters_available"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(letters.iter().any(|letter| letter == "S"), "{body}");
+    let (_, only_s) = call(&harness.app, "GET", "/browse?letter=s", None).await;
+    let topics = &only_s["letters"][0]["topics"];
+    let short = topics
+        .as_array()
+        .and_then(|topics| topics.iter().find(|topic| topic["name"] == "Short breaks"))
+        .unwrap_or_else(|| panic!("no short breaks topic: {only_s}"));
+    assert_eq!(short["landing"]["path"], "/breaks.html");
+    let (status, _) = call(&harness.app, "GET", "/browse?letter=abcd", None).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}

@@ -44,4 +44,20 @@ fn demo_serves_ranked_results_over_the_sample_site() {
         summary["ndcg_at_10"].as_f64().unwrap_or(0.0) >= 0.8,
         "{summary}"
     );
+
+    // Broad worries find earlier help first; specific requests still find their match.
+    // The file's own thresholds make `evaluate` fail when a `first` is missed.
+    let pathway = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples/sample-site/judgments-pathway.toml");
+    let report = run_ok(&[
+        "evaluate",
+        "--judgments",
+        pathway.to_str().expect("utf-8 path"),
+        "--url",
+        &api.base_url,
+        "--json",
+    ]);
+    let report: serde_json::Value = serde_json::from_str(&report).expect("evaluate --json");
+    println!("sample-site pathway judgments: {}", report["summary"]);
+    assert_eq!(report["summary"]["first"], 1.0, "{}", report["summary"]);
 }

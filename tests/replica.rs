@@ -212,6 +212,23 @@ fn replica_site_end_to_end() {
         summary["p_at_1"].as_f64().unwrap_or(0.0) >= 0.90,
         "{summary}"
     );
+
+    // Our own pathway judgments over the replica: the specific requests must find their
+    // match first; the broad ones are reported.
+    let pathway =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/judgments/replica-pathway.toml");
+    let report = run_ok(&[
+        "evaluate",
+        "--judgments",
+        pathway.to_str().expect("utf-8 path"),
+        "--url",
+        &api.base_url,
+        "--json",
+    ]);
+    let report: serde_json::Value = serde_json::from_str(&report).expect("evaluate --json");
+    let pathway_summary = &report["summary"];
+    println!("replica pathway judgments over the API: {pathway_summary}");
+    assert_eq!(pathway_summary["first"], 1.0, "{pathway_summary}");
 }
 
 /// One deterministic slip in the longest word of a query: letters swapped, dropped,

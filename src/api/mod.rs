@@ -7,6 +7,7 @@
 
 mod admin;
 mod admin_page;
+mod browse;
 mod error;
 mod events;
 mod health;
@@ -75,6 +76,7 @@ pub fn router(state: AppState) -> Router {
     let mut app = Router::new()
         .route("/search", get(search::search))
         .route("/suggest", get(suggest::suggest))
+        .route("/browse", get(browse::browse))
         .route("/health", get(health::health))
         .route("/click", get(events::click))
         .route("/events", post(events::events));

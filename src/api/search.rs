@@ -10,7 +10,7 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 
 use super::{ApiError, AppState};
-use crate::record::Kind;
+use crate::record::{Audience, Kind};
 use crate::search::{DEFAULT_LIMIT, MAX_LIMIT, MAX_WINDOW, SearchRequest, SearchResponse};
 
 pub async fn search(
@@ -95,6 +95,17 @@ pub fn parse_request(params: &HashMap<String, String>) -> Result<SearchRequest, 
     }
     if let Some(text) = params.get("group") {
         request.group = parse_flag(text, "group")?;
+    }
+    if let Some(text) = params.get("audience").filter(|text| !text.is_empty()) {
+        request.audience = Audience::parse(text).ok_or_else(|| {
+            ApiError::bad_request(
+                "bad_audience",
+                format!(
+                    "unknown audience `{}`: allowed are family, professional",
+                    clip(text)
+                ),
+            )
+        })?;
     }
     if let Some(text) = params.get("facets") {
         request.facets = parse_flag(text, "facets")?;

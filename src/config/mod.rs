@@ -5,6 +5,7 @@
 //! the program uses. Every error names the file, the key and the reason.
 
 mod best_bets;
+mod classify;
 mod insight;
 pub mod live;
 mod ranking;
@@ -14,6 +15,7 @@ mod synonyms;
 use std::path::{Path, PathBuf};
 
 pub use best_bets::{BestBet, BestBets, Pin, Trigger, trigger_terms};
+pub use classify::{ClassifyConfig, Cue};
 pub use insight::{
     AnalyticsConfig, EscalationStage, InsightConfig, KeywordLintConfig, ReviewConfig,
 };
@@ -27,6 +29,7 @@ pub const RANKING_FILE: &str = "ranking.toml";
 pub const SYNONYMS_FILE: &str = "synonyms.toml";
 pub const BEST_BETS_FILE: &str = "best-bets.toml";
 pub const INSIGHT_FILE: &str = "insight.toml";
+pub const CLASSIFY_FILE: &str = "classify.toml";
 
 /// A config file that could not be read or does not validate.
 #[derive(Debug, thiserror::Error)]
@@ -57,6 +60,7 @@ pub struct Config {
     pub best_bets: BestBets,
     /// Analytics, review cycle and keyword lint: what the reports say, not the ranking.
     pub insight: InsightConfig,
+    pub classify: ClassifyConfig,
 }
 
 impl Config {
@@ -93,6 +97,12 @@ impl Config {
             None => InsightConfig::default(),
         };
 
+        let classify_path = dir.join(CLASSIFY_FILE);
+        let classify = match read_optional(&classify_path)? {
+            Some(text) => classify::parse(&classify_path, &text)?,
+            None => ClassifyConfig::default(),
+        };
+
         Ok(Config {
             dir: dir.to_path_buf(),
             site,
@@ -100,6 +110,7 @@ impl Config {
             synonyms,
             best_bets,
             insight,
+            classify,
         })
     }
 
@@ -112,6 +123,7 @@ impl Config {
             synonyms: Synonyms::default(),
             best_bets: BestBets::default(),
             insight: InsightConfig::default(),
+            classify: ClassifyConfig::default(),
         }
     }
 
@@ -208,6 +220,7 @@ mod tests {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("index-config");
         let config = Config::load(&dir)?;
         assert_eq!(config.ranking, RankingConfig::default());
+        assert_eq!(config.classify, ClassifyConfig::default());
         let defaults = SiteConfig::default();
         assert_eq!(config.site.crawl.concurrency, defaults.crawl.concurrency);
         assert_eq!(config.site.crawl.delay, defaults.crawl.delay);

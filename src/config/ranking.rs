@@ -28,6 +28,23 @@ struct RawRanking {
     words: RawWords,
     #[serde(default)]
     local: RawLocal,
+    #[serde(default)]
+    audience: RawAudience,
+    #[serde(default)]
+    stage: RawStage,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAudience {
+    other_factor: Option<f32>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStage {
+    targeted_factor: Option<f32>,
+    specialist_factor: Option<f32>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -154,6 +171,11 @@ pub struct RankingConfig {
     pub all_words_weight: f32,
     /// Multiplier for a record whose text names the area the Local Offer serves.
     pub local_boost: f32,
+    /// Multiplier for a page written for another audience than the one searched for.
+    pub other_audience_factor: f32,
+    /// For broad queries: multipliers for targeted and specialist pages.
+    pub targeted_stage_factor: f32,
+    pub specialist_stage_factor: f32,
 }
 
 impl Default for RankingConfig {
@@ -181,9 +203,12 @@ impl Default for RankingConfig {
             phrase_boost: 1.5,
             phrase_slop: 1,
             exact_title_boost: 1.5,
-            title_all_words_boost: 1.5,
+            title_all_words_boost: 2.0,
             all_words_weight: 0.5,
             local_boost: 1.0,
+            other_audience_factor: 0.7,
+            targeted_stage_factor: 0.95,
+            specialist_stage_factor: 0.8,
         }
     }
 }
@@ -211,6 +236,9 @@ impl RankingConfig {
             title_all_words_boost: 1.0,
             all_words_weight: 0.0,
             local_boost: 1.0,
+            other_audience_factor: 1.0,
+            targeted_stage_factor: 1.0,
+            specialist_stage_factor: 1.0,
             ..RankingConfig::default()
         }
     }
@@ -240,6 +268,19 @@ fn multiplier(
             path,
             key,
             format!("{value} is not above 0 and at most 100"),
+        ));
+    }
+    Ok(value)
+}
+
+/// A demotion: above 0, at most 1.
+fn factor(path: &Path, key: &str, value: Option<f32>, default: f32) -> Result<f32, ConfigError> {
+    let value = value.unwrap_or(default);
+    if !value.is_finite() || value <= 0.0 || value > 1.0 {
+        return Err(invalid(
+            path,
+            key,
+            format!("{value} is not above 0 and at most 1"),
         ));
     }
     Ok(value)
@@ -380,6 +421,24 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<RankingConfig, ConfigErro
             defaults.all_words_weight,
         )?,
         local_boost: multiplier(path, "local.boost", raw.local.boost, defaults.local_boost)?,
+        other_audience_factor: factor(
+            path,
+            "audience.other_factor",
+            raw.audience.other_factor,
+            defaults.other_audience_factor,
+        )?,
+        targeted_stage_factor: factor(
+            path,
+            "stage.targeted_factor",
+            raw.stage.targeted_factor,
+            defaults.targeted_stage_factor,
+        )?,
+        specialist_stage_factor: factor(
+            path,
+            "stage.specialist_factor",
+            raw.stage.specialist_factor,
+            defaults.specialist_stage_factor,
+        )?,
     })
 }
 

@@ -150,6 +150,8 @@ fn to_document(
         .unwrap_or(0);
     document.add_u64(fields.section_id, section_id);
     document.add_u64(fields.local, u64::from(facts.local));
+    document.add_u64(fields.audience, facts.audience as u64);
+    document.add_u64(fields.stage, facts.stage as u64);
 
     // Links are crawl state, not search results: leave them out of the stored copy.
     let mut stored = record.clone();

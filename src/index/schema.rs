@@ -48,6 +48,10 @@ pub struct Fields {
     pub section_id: Field,
     /// 1 when the text names the area the Local Offer serves (fast).
     pub local: Field,
+    /// 0 for families, 1 for professionals (fast).
+    pub audience: Field,
+    /// 0 universal, 1 targeted, 2 specialist (fast).
+    pub stage: Field,
     /// The whole [`crate::record::IndexRecord`] as JSON, for results and explain.
     pub record: Field,
 }
@@ -89,6 +93,8 @@ pub fn build_schema() -> (Schema, Fields) {
         landing_level: builder.add_u64_field("landing_level", FAST),
         section_id: builder.add_u64_field("section_id", FAST),
         local: builder.add_u64_field("local", FAST),
+        audience: builder.add_u64_field("audience", FAST),
+        stage: builder.add_u64_field("stage", FAST),
         record: builder.add_text_field("record", STORED),
     };
     (builder.build(), fields)
@@ -114,6 +120,8 @@ pub fn fields_of(index: &Index) -> tantivy::Result<Fields> {
         landing_level: get("landing_level")?,
         section_id: get("section_id")?,
         local: get("local")?,
+        audience: get("audience")?,
+        stage: get("stage")?,
         record: get("record")?,
     })
 }

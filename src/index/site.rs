@@ -10,6 +10,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use url::Url;
 
+use crate::config::ClassifyConfig;
+use crate::index::classify;
 use crate::index::schema::analyze;
 use crate::record::{IndexRecord, KeywordForm, Kind, LinkPlace, PageRecord, SiteFacts};
 
@@ -29,6 +31,8 @@ pub struct SiteRules {
     /// Names of the area the Local Offer serves (`Riverford`). Empty means: take them from
     /// the site-wide title suffix.
     pub area_names: Vec<String>,
+    /// Who a page is for and its pathway stage.
+    pub classify: ClassifyConfig,
 }
 
 /// Words of a site name that say what kind of site it is rather than where it is.
@@ -174,6 +178,9 @@ pub fn analyse(records: Vec<PageRecord>, rules: &SiteRules) -> Vec<IndexRecord> 
                 || repeats_folder_name(&path)
                 || links_to_children(record, &urls) >= rules.min_child_links.max(1) as usize);
 
+        let (audience, audience_rule) = classify::audience(&rules.classify, record, &path, &title);
+        let is_route = path == "/" || routes.contains(&record.url);
+        let (stage, stage_rule) = classify::stage(&rules.classify, record, &title, is_route);
         let facts = SiteFacts {
             path,
             title,
@@ -186,6 +193,10 @@ pub fn analyse(records: Vec<PageRecord>, rules: &SiteRules) -> Vec<IndexRecord> 
             inbound_links: inbound.get(record.url.as_str()).copied().unwrap_or(0),
             keyword_form: keyword_form(&record.keywords),
             local: mentions_area(record, &area_terms),
+            audience,
+            audience_rule,
+            stage,
+            stage_rule,
         };
         out.push(IndexRecord {
             page: record.clone(),
@@ -540,6 +551,7 @@ mod tests {
             title_suffix: None,
             min_child_links: 5,
             area_names: Vec::new(),
+            classify: ClassifyConfig::default(),
         };
         let out = analyse(records, &rules);
         let by_url: HashMap<&str, &IndexRecord> = out

@@ -306,40 +306,15 @@ pub fn keyword_report(
 mod tests {
     use super::*;
     use crate::index::site::keyword_form;
-    use crate::record::{PageRecord, SiteFacts};
 
     fn page(path: &str, title: &str, keywords: &str, description: &str) -> IndexRecord {
-        IndexRecord {
-            page: PageRecord {
-                url: format!("http://site{path}"),
-                kind: Kind::Page,
-                title: title.to_string(),
-                description: description.to_string(),
-                keywords: keywords.to_string(),
-                headings: Vec::new(),
-                body: String::new(),
-                breadcrumbs: Vec::new(),
-                links: Vec::new(),
-                language: None,
-                last_reviewed: None,
-                content_type: "text/html".into(),
-                size_bytes: 0,
-                content_hash: path.to_string(),
-            },
-            facts: SiteFacts {
-                path: path.to_string(),
-                title: title.to_string(),
-                section: None,
-                section_label: None,
-                landing: false,
-                depth: 1,
-                parent_url: None,
-                parent_title: None,
-                inbound_links: 0,
-                keyword_form: keyword_form(keywords),
-                local: false,
-            },
-        }
+        let mut record = crate::report::test_page(path);
+        record.page.title = title.to_string();
+        record.facts.title = title.to_string();
+        record.page.keywords = keywords.to_string();
+        record.page.description = description.to_string();
+        record.facts.keyword_form = keyword_form(keywords);
+        record
     }
 
     fn problems_of<'a>(report: &'a KeywordReport, path: &str) -> &'a [Problem] {

@@ -237,47 +237,19 @@ pub fn links_report(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::record::{KeywordForm, Kind, Link, PageRecord, SiteFacts};
+    use crate::record::Link;
 
     fn page(path: &str, links: &[(&str, LinkPlace)]) -> IndexRecord {
-        IndexRecord {
-            page: PageRecord {
-                url: format!("http://site{path}"),
-                kind: Kind::Page,
-                title: path.to_string(),
-                description: String::new(),
-                keywords: String::new(),
-                headings: Vec::new(),
-                body: String::new(),
-                breadcrumbs: Vec::new(),
-                links: links
-                    .iter()
-                    .map(|(url, place)| Link {
-                        url: url.to_string(),
-                        text: format!("to {url}"),
-                        place: *place,
-                    })
-                    .collect(),
-                language: None,
-                last_reviewed: None,
-                content_type: "text/html".into(),
-                size_bytes: 0,
-                content_hash: path.to_string(),
-            },
-            facts: SiteFacts {
-                path: path.to_string(),
-                title: path.to_string(),
-                section: None,
-                section_label: None,
-                landing: false,
-                depth: 1,
-                parent_url: None,
-                parent_title: None,
-                inbound_links: 0,
-                keyword_form: KeywordForm::None,
-                local: false,
-            },
-        }
+        let mut record = crate::report::test_page(path);
+        record.page.links = links
+            .iter()
+            .map(|(url, place)| Link {
+                url: url.to_string(),
+                text: format!("to {url}"),
+                place: *place,
+            })
+            .collect();
+        record
     }
 
     #[test]

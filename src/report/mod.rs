@@ -321,6 +321,47 @@ pub fn build(kind: ReportKind, sources: &Sources, options: &Options) -> Result<B
     Ok(built)
 }
 
+/// A page record for the reports' tests: `path` on `http://site`, its path as its title.
+#[cfg(test)]
+pub(crate) fn test_page(path: &str) -> IndexRecord {
+    use crate::record::{Audience, KeywordForm, Kind, PageRecord, SiteFacts, Stage};
+    IndexRecord {
+        page: PageRecord {
+            url: format!("http://site{path}"),
+            kind: Kind::Page,
+            title: path.to_string(),
+            description: String::new(),
+            keywords: String::new(),
+            headings: Vec::new(),
+            body: String::new(),
+            breadcrumbs: Vec::new(),
+            links: Vec::new(),
+            language: None,
+            last_reviewed: None,
+            content_type: "text/html".into(),
+            size_bytes: 0,
+            content_hash: path.to_string(),
+        },
+        facts: SiteFacts {
+            path: path.to_string(),
+            title: path.to_string(),
+            section: None,
+            section_label: None,
+            landing: false,
+            depth: 1,
+            parent_url: None,
+            parent_title: None,
+            inbound_links: 0,
+            keyword_form: KeywordForm::None,
+            local: false,
+            audience: Audience::default(),
+            audience_rule: String::new(),
+            stage: Stage::default(),
+            stage_rule: String::new(),
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -349,44 +349,15 @@ pub fn review_report(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::record::{KeywordForm, PageRecord, SiteFacts};
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
     }
 
     fn record(path: &str, reviewed: Option<NaiveDate>) -> IndexRecord {
-        IndexRecord {
-            page: PageRecord {
-                url: format!("http://site{path}"),
-                kind: Kind::Page,
-                title: path.to_string(),
-                description: String::new(),
-                keywords: String::new(),
-                headings: Vec::new(),
-                body: String::new(),
-                breadcrumbs: Vec::new(),
-                links: Vec::new(),
-                language: None,
-                last_reviewed: reviewed,
-                content_type: "text/html".into(),
-                size_bytes: 0,
-                content_hash: path.to_string(),
-            },
-            facts: SiteFacts {
-                path: path.to_string(),
-                title: path.to_string(),
-                section: None,
-                section_label: None,
-                landing: false,
-                depth: 1,
-                parent_url: None,
-                parent_title: None,
-                inbound_links: 0,
-                keyword_form: KeywordForm::None,
-                local: false,
-            },
-        }
+        let mut record = crate::report::test_page(path);
+        record.page.last_reviewed = reviewed;
+        record
     }
 
     fn tracker_row(

@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::Instant;
 
 use tantivy::collector::{Count, TopDocs};
+use tantivy::columnar::ColumnValues;
 use tantivy::query::{
     BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, Occur, PhraseQuery, Query,
     TermQuery,
@@ -18,7 +19,7 @@ use tantivy::{DocAddress, DocId, Index, IndexReader, Score, SegmentReader, Tanti
 
 use super::facets::FacetCollector;
 use super::query::{ParsedQuery, QueryItem, is_stop_term};
-use super::scoring::{Boost, boosts_for, static_factor};
+use super::scoring::{Boost, Context, StaticFacts, boosts_for, static_factor};
 use super::snippet::{SNIPPET_CHARS, best_passage, opening};
 use super::spelling::Vocabulary;
 use super::suggest::{Suggester, Suggestion};
@@ -27,8 +28,10 @@ use super::{
     SearchRequest, SearchResponse,
 };
 use crate::config::{BestBet, Config, DocumentMode, RankingConfig, trigger_terms};
+use crate::index::browse::AtoZ;
+use crate::index::classify::stage_named_by;
 use crate::index::schema::{Fields, fields_of, register_analyzer, searched_fields};
-use crate::record::{IndexRecord, KeywordForm, Kind};
+use crate::record::{Audience, IndexRecord, KeywordForm, Kind, Stage};
 use crate::store::Generation;
 
 /// Share of a weaker field's score added to the best field's in the per-word disjunction.
@@ -52,6 +55,7 @@ pub struct Engine {
     section_slugs: Vec<String>,
     vocabulary: Vocabulary,
     suggester: Suggester,
+    atoz: AtoZ,
 }
 
 impl Engine {
@@ -84,6 +88,20 @@ impl Engine {
                 path: suggestions_path.clone(),
                 source,
             })?;
+        let browse_path = generation.browse_path();
+        let atoz = match std::fs::read(&browse_path) {
+            Ok(bytes) => serde_json::from_slice(&bytes).map_err(|err| SearchError::Vocabulary {
+                path: browse_path.clone(),
+                source: std::io::Error::other(err),
+            })?,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => AtoZ::default(),
+            Err(source) => {
+                return Err(SearchError::Vocabulary {
+                    path: browse_path,
+                    source,
+                });
+            }
+        };
         Ok(Engine {
             reader,
             fields,
@@ -91,11 +109,17 @@ impl Engine {
             section_slugs,
             vocabulary,
             suggester,
+            atoz,
         })
     }
 
     pub fn generation(&self) -> &Generation {
         &self.generation
+    }
+
+    /// The A to Z of topics, built with this generation.
+    pub fn browse(&self) -> &AtoZ {
+        &self.atoz
     }
 
     /// Type-ahead suggestions for partly typed text. Cheap: no index search.
@@ -209,7 +233,11 @@ impl Engine {
         );
         let searcher = self.reader.searcher();
         let candidates = request.offset + request.limit + EXTRA_CANDIDATES;
-        let collector = TopDocs::with_limit(candidates).tweak_score(self.tweak(config));
+        let context = Context {
+            audience: request.audience,
+            named_stage: stage_named_by(&rules.classify, &parsed.stage_terms()),
+        };
+        let collector = TopDocs::with_limit(candidates).tweak_score(self.tweak(config, context));
         let (total, top) = searcher
             .search(&query, &(Count, collector))
             .map_err(SearchError::Query)?;
@@ -222,7 +250,7 @@ impl Engine {
             if !seen.insert(record.page.url.clone()) {
                 continue;
             }
-            let boosts = boosts_for(config, &record, parsed);
+            let boosts = boosts_for(config, &record, parsed, &context);
             let factor: f32 = boosts.iter().map(|boost| boost.factor).product();
             ranked.push(Ranked {
                 score: text_score * factor,
@@ -533,42 +561,47 @@ impl Engine {
         serde_json::from_str(json).map_err(|err| SearchError::Corrupt(err.to_string()))
     }
 
-    /// The per-segment score tweak: text score times the query-independent multipliers. The
-    /// sort key keeps the raw text score too, for re-scoring and explain.
+    /// The per-segment score tweak: text score times the multipliers that need no words of
+    /// the query. The sort key keeps the raw text score too, for re-scoring and explain.
     fn tweak(
         &self,
         config: &RankingConfig,
+        context: Context,
     ) -> impl Fn(&SegmentReader) -> Box<dyn Fn(DocId, Score) -> (Score, Score)> + Send + Sync + 'static
     {
         let config = config.clone();
         let slugs = self.section_slugs.clone();
         move |segment: &SegmentReader| {
             let fast = segment.fast_fields();
-            let document = fast
-                .u64("is_document")
-                .ok()
-                .map(|c| c.first_or_default_col(0));
-            let section = fast
-                .u64("section_id")
-                .ok()
-                .map(|c| c.first_or_default_col(0));
-            let local = fast.u64("local").ok().map(|c| c.first_or_default_col(0));
+            let column = |name: &str| fast.u64(name).ok().map(|c| c.first_or_default_col(0));
+            let (document, section, local) =
+                (column("is_document"), column("section_id"), column("local"));
+            let (audience, stage) = (column("audience"), column("stage"));
             let config = config.clone();
             let slugs = slugs.clone();
             Box::new(move |doc: DocId, score: Score| {
-                let is_local = local
-                    .as_ref()
-                    .is_some_and(|column| column.get_val(doc) == 1);
-                let is_document = document
-                    .as_ref()
-                    .is_some_and(|column| column.get_val(doc) == 1);
-                let section_id = section.as_ref().map_or(0, |column| column.get_val(doc));
-                let slug = (section_id as usize)
-                    .checked_sub(1)
-                    .and_then(|position| slugs.get(position))
-                    .map(String::as_str);
-                let factor = static_factor(&config, is_document, slug, is_local);
-                (score * factor, score)
+                let value = |column: &Option<std::sync::Arc<dyn ColumnValues<u64>>>| {
+                    column.as_ref().map_or(0, |column| column.get_val(doc))
+                };
+                let section_id = value(&section);
+                let facts = StaticFacts {
+                    is_document: value(&document) == 1,
+                    section: (section_id as usize)
+                        .checked_sub(1)
+                        .and_then(|position| slugs.get(position))
+                        .map(String::as_str),
+                    local: value(&local) == 1,
+                    audience: match value(&audience) {
+                        1 => Audience::Professional,
+                        _ => Audience::Family,
+                    },
+                    stage: match value(&stage) {
+                        2 => Stage::Specialist,
+                        1 => Stage::Targeted,
+                        _ => Stage::Universal,
+                    },
+                };
+                (score * static_factor(&config, &facts, &context), score)
             })
         }
     }
@@ -1014,6 +1047,8 @@ fn to_hit(ranked: Ranked, marked: &HashSet<String>, explain: Option<Explain>) ->
         language: page.language.clone(),
         pinned: pinned_by.is_some(),
         click_url: None,
+        audience: facts.audience,
+        stage: facts.stage,
         documents: None,
         explain,
     }

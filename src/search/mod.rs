@@ -21,7 +21,7 @@ use serde::Serialize;
 pub use engine::{Engine, description_of};
 pub use scoring::Boost;
 
-use crate::record::Kind;
+use crate::record::{Audience, Kind, Stage};
 
 /// Results per page when the caller does not say.
 pub const DEFAULT_LIMIT: usize = 10;
@@ -44,6 +44,8 @@ pub struct SearchRequest {
     pub group: bool,
     /// Count matches by section and kind.
     pub facets: bool,
+    /// Whom the results are for: pages written for others are demoted.
+    pub audience: Audience,
 }
 
 impl SearchRequest {
@@ -57,6 +59,7 @@ impl SearchRequest {
             explain: false,
             group: true,
             facets: true,
+            audience: Audience::Family,
         }
     }
 }
@@ -174,6 +177,10 @@ pub struct SearchHit {
     /// this API, which redirects to `url`. Set by the API, absent elsewhere.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub click_url: Option<String>,
+    /// Whom the page is written for.
+    pub audience: Audience,
+    /// Where it sits on the support pathway.
+    pub stage: Stage,
     /// With grouping, the matching documents this page links to.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub documents: Option<Vec<DocumentHit>>,

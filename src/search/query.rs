@@ -132,6 +132,19 @@ impl ParsedQuery {
         terms
     }
 
+    /// Every analysed term, with each item's synonyms after it: what decides whether the
+    /// query names a stage of support ("EHCP" names one through its expansion).
+    pub fn stage_terms(&self) -> Vec<String> {
+        let mut terms = Vec::new();
+        for item in &self.items {
+            terms.extend(item.terms.iter().cloned());
+            for alternative in &item.alternatives {
+                terms.extend(alternative.terms.iter().cloned());
+            }
+        }
+        terms
+    }
+
     /// Topic terms of the query and of every synonym it was widened with: what a snippet
     /// marks.
     pub fn marked_terms(&self) -> Vec<&str> {

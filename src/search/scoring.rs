@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::query::{ParsedQuery, is_stop_term};
 use crate::config::{DocumentMode, RankingConfig};
 use crate::index::schema::analyze;
-use crate::record::{IndexRecord, Kind};
+use crate::record::{Audience, IndexRecord, Kind, Stage};
 
 /// One multiplier and the rule it came from.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -46,17 +46,56 @@ pub fn section_factor(config: &RankingConfig, section: Option<&str>) -> f32 {
         .unwrap_or(1.0)
 }
 
-/// The query-independent multiplier from index facts alone: document demotion and section
-/// boosts. (The landing boost depends on the query: see [`boosts_for`].)
-pub fn static_factor(
-    config: &RankingConfig,
-    is_document: bool,
-    section: Option<&str>,
-    local: bool,
-) -> f32 {
-    document_factor(config, is_document)
-        * section_factor(config, section)
-        * local_factor(config, local)
+/// What a request says about whom results are for, decided once per search.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Context {
+    /// The audience searched for.
+    pub audience: Audience,
+    /// The furthest stage of support the query names, itself or through a synonym; `None`
+    /// for a broad query ("my child is struggling at school"). Pages at later stages than
+    /// this are demoted so that earlier help comes first.
+    pub named_stage: Option<Stage>,
+}
+
+/// The index facts the multipliers read, as fast fields give them.
+#[derive(Debug, Clone, Copy)]
+pub struct StaticFacts<'a> {
+    pub is_document: bool,
+    pub section: Option<&'a str>,
+    pub local: bool,
+    pub audience: Audience,
+    pub stage: Stage,
+}
+
+/// The multiplier from index facts and the request, without the query's words: document
+/// demotion, section, local, audience and stage. (The landing and title boosts depend on
+/// the words: see [`boosts_for`].)
+pub fn static_factor(config: &RankingConfig, facts: &StaticFacts, context: &Context) -> f32 {
+    document_factor(config, facts.is_document)
+        * section_factor(config, facts.section)
+        * local_factor(config, facts.local)
+        * audience_factor(config, facts.audience, context)
+        * stage_factor(config, facts.stage, context)
+}
+
+pub fn audience_factor(config: &RankingConfig, audience: Audience, context: &Context) -> f32 {
+    if audience == context.audience {
+        1.0
+    } else {
+        config.other_audience_factor
+    }
+}
+
+pub fn stage_factor(config: &RankingConfig, stage: Stage, context: &Context) -> f32 {
+    let named = context.named_stage.unwrap_or(Stage::Universal);
+    if stage <= named {
+        return 1.0;
+    }
+    match stage {
+        Stage::Universal => 1.0,
+        Stage::Targeted => config.targeted_stage_factor,
+        Stage::Specialist => config.specialist_stage_factor,
+    }
 }
 
 pub fn local_factor(config: &RankingConfig, local: bool) -> f32 {
@@ -136,7 +175,12 @@ pub fn title_coverage(query: &ParsedQuery, title: &str) -> f32 {
 }
 
 /// Every multiplier for one record and query, with its reason.
-pub fn boosts_for(config: &RankingConfig, record: &IndexRecord, query: &ParsedQuery) -> Vec<Boost> {
+pub fn boosts_for(
+    config: &RankingConfig,
+    record: &IndexRecord,
+    query: &ParsedQuery,
+    context: &Context,
+) -> Vec<Boost> {
     let mut boosts = Vec::new();
     let facts = &record.facts;
 
@@ -189,6 +233,32 @@ pub fn boosts_for(config: &RankingConfig, record: &IndexRecord, query: &ParsedQu
         });
     }
 
+    let audience = audience_factor(config, facts.audience, context);
+    if audience != 1.0 {
+        boosts.push(Boost {
+            rule: "audience",
+            factor: audience,
+            detail: format!(
+                "written for {}s, searched for {}s ({})",
+                facts.audience.as_str(),
+                context.audience.as_str(),
+                facts.audience_rule
+            ),
+        });
+    }
+    let stage = stage_factor(config, facts.stage, context);
+    if stage != 1.0 {
+        boosts.push(Boost {
+            rule: "stage",
+            factor: stage,
+            detail: format!(
+                "{} support, after earlier stages the query did not go beyond ({})",
+                facts.stage.as_str(),
+                facts.stage_rule
+            ),
+        });
+    }
+
     let section = section_factor(config, facts.section.as_deref());
     if section != 1.0 {
         boosts.push(Boost {
@@ -198,11 +268,17 @@ pub fn boosts_for(config: &RankingConfig, record: &IndexRecord, query: &ParsedQu
         });
     }
 
-    if config.title_all_words_boost != 1.0 && own_coverage >= 1.0 {
+    // By the square of the share of the query the title holds: all of it gets the whole
+    // boost, half of it a quarter of the extra, so partial titles count but little.
+    if config.title_all_words_boost != 1.0 && own_coverage > 0.0 {
+        let factor = 1.0 + (config.title_all_words_boost - 1.0) * own_coverage * own_coverage;
         boosts.push(Boost {
             rule: "title-words",
-            factor: config.title_all_words_boost,
-            detail: "the title holds every word of the query".to_string(),
+            factor,
+            detail: format!(
+                "the title holds {:.0}% of the query's words",
+                own_coverage * 100.0
+            ),
         });
     }
 
