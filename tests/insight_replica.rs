@@ -488,6 +488,39 @@ fn check_logged_searches(folders: &Folders, temp: &Path) {
     );
     assert_eq!(reviews["summary"], "31 of 72 pages overdue");
 
+    // The same figures from the command line, which reads the log the server writes.
+    let all = as_json(&run_ok(&folders.args(&["report", "queries"])));
+    let tables: Vec<&String> = all
+        .as_object()
+        .map(|o| o.keys().collect())
+        .unwrap_or_default();
+    assert_eq!(
+        tables,
+        [
+            "click_positions",
+            "no_clicks",
+            "top_queries",
+            "weekly",
+            "zero_results"
+        ]
+    );
+    assert_eq!(all["top_queries"]["searches"], 7);
+    let today = chrono::Utc::now().date_naive().to_string();
+    let csv = run_ok(&folders.args(&[
+        "report",
+        "queries",
+        "--table",
+        "top-queries",
+        "--csv",
+        "--from",
+        &today,
+        "--to",
+        &today,
+    ]));
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 5, "{csv}");
+    assert!(lines[1].starts_with("short breaks,3,"), "{csv}");
+
     // The keyword review now knows what was searched: "short" and "breaks" are searched
     // words, so no page lists them as unsearched.
     let report = check_keyword_lint(

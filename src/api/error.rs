@@ -62,10 +62,9 @@ impl From<ReportError> for ApiError {
             ReportError::UnknownReport(_) => ApiError::NotFound,
             ReportError::NoIndex => ApiError::NoIndex,
             ReportError::Tracker(tracker) => tracker.into(),
-            ReportError::Db(_)
-            | ReportError::Index(_)
-            | ReportError::Links(_)
-            | ReportError::Csv(_) => ApiError::Internal(err.to_string()),
+            ReportError::Db(_) | ReportError::Index(_) | ReportError::Csv(_) => {
+                ApiError::Internal(err.to_string())
+            }
         }
     }
 }

@@ -44,8 +44,6 @@ pub enum ReportError {
     NoIndex,
     #[error("cannot read the index for the report: {0}")]
     Index(String),
-    #[error("cannot read the link checks: {0}")]
-    Links(String),
     #[error("cannot write CSV: {0}")]
     Csv(#[from] csv::Error),
 }
