@@ -1,14 +1,19 @@
-//! The HTTP API (axum): `/search` and `/health`.
+//! The HTTP API (axum): `/search`, `/health`, click logging (`/click`, `/events`) and the
+//! admin surface (reports, tracker import, rule tester and the admin page).
 //!
 //! Handlers are thin: they validate parameters, call a function free of HTTP types on a
 //! blocking thread, and turn the outcome into JSON. [`error::ApiError`] is the one place that
 //! picks a status code.
 
 mod admin;
+mod admin_page;
 mod browse;
 mod error;
+mod events;
 mod health;
 pub mod metrics;
+mod reports;
+mod rules;
 mod search;
 mod suggest;
 
@@ -21,8 +26,10 @@ use tower_http::trace::TraceLayer;
 
 pub use error::ApiError;
 
+use crate::analytics::Analytics;
 use crate::config::Config;
 use crate::config::live::LiveConfig;
+use crate::report::{LinkChecks, NoLinkChecks};
 use crate::search::live::LiveIndex;
 
 /// Shared services behind every request. Cloning is cheap.
@@ -32,6 +39,10 @@ pub struct AppState {
     pub config: LiveConfig,
     /// Bearer token for `/admin/...`; `None` turns the admin routes off.
     pub admin_token: Option<Arc<str>>,
+    /// Where searches and clicks are logged; [`Analytics::disabled`] unless set.
+    pub analytics: Analytics,
+    /// Where the links report reads broken links from.
+    pub link_checks: Arc<dyn LinkChecks>,
 }
 
 impl AppState {
@@ -40,7 +51,19 @@ impl AppState {
             index,
             config: LiveConfig::new(config),
             admin_token: None,
+            analytics: Analytics::disabled(),
+            link_checks: Arc::new(NoLinkChecks),
         }
+    }
+
+    pub fn with_analytics(mut self, analytics: Analytics) -> AppState {
+        self.analytics = analytics;
+        self
+    }
+
+    pub fn with_link_checks(mut self, link_checks: Arc<dyn LinkChecks>) -> AppState {
+        self.link_checks = link_checks;
+        self
     }
 
     pub fn with_admin_token(mut self, token: Option<String>) -> AppState {
@@ -56,12 +79,24 @@ pub fn router(state: AppState) -> Router {
         .route("/suggest", get(suggest::suggest))
         .route("/browse", get(browse::browse))
         .route("/metrics", get(metrics::metrics))
-        .route("/health", get(health::health));
+        .route("/health", get(health::health))
+        .route("/click", get(events::click))
+        .route("/events", post(events::events));
     if state.admin_token.is_some() {
         let admin = Router::new()
             .route("/admin/reload", post(admin::reload))
+            .route("/admin/reports/{name}", get(reports::report))
+            .route("/admin/review/tracker", post(reports::import_tracker))
+            .route("/admin/analytics/status", get(reports::analytics_status))
+            .route("/admin/rules/test", post(rules::test_rules))
             .route_layer(from_fn_with_state(state.clone(), admin::require_token));
-        app = app.merge(admin);
+        // The page itself holds no data: it asks for the token and sends it with each call.
+        let page = Router::new()
+            .route("/admin", get(admin_page::page))
+            .route("/admin/", get(admin_page::page))
+            .route("/admin/assets/admin.js", get(admin_page::script))
+            .route("/admin/assets/admin.css", get(admin_page::stylesheet));
+        app = app.merge(admin).merge(page);
     }
     metrics::init();
     app.fallback(error::not_found)

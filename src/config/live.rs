@@ -9,13 +9,21 @@ use std::time::{Duration, SystemTime};
 
 use arc_swap::ArcSwap;
 
-use super::{BEST_BETS_FILE, Config, ConfigError, RANKING_FILE, SITE_FILE, SYNONYMS_FILE};
+use super::{
+    BEST_BETS_FILE, Config, ConfigError, INSIGHT_FILE, RANKING_FILE, SITE_FILE, SYNONYMS_FILE,
+};
 
 /// How often the config folder is checked for changes.
 pub const WATCH_INTERVAL: Duration = Duration::from_secs(2);
 
 /// The files whose change triggers a reload.
-const WATCHED: [&str; 4] = [SITE_FILE, RANKING_FILE, SYNONYMS_FILE, BEST_BETS_FILE];
+const WATCHED: [&str; 5] = [
+    SITE_FILE,
+    RANKING_FILE,
+    SYNONYMS_FILE,
+    BEST_BETS_FILE,
+    INSIGHT_FILE,
+];
 
 /// What identifies a version of the config folder: each file's length and modification time.
 type Fingerprint = Vec<Option<(u64, SystemTime)>>;

@@ -6,6 +6,7 @@
 
 mod best_bets;
 mod classify;
+mod insight;
 pub mod live;
 mod ranking;
 mod site;
@@ -15,6 +16,9 @@ use std::path::{Path, PathBuf};
 
 pub use best_bets::{BestBet, BestBets, Pin, Trigger, trigger_terms};
 pub use classify::{ClassifyConfig, Cue};
+pub use insight::{
+    AnalyticsConfig, EscalationStage, InsightConfig, KeywordLintConfig, ReviewConfig,
+};
 pub use ranking::{DocumentMode, FieldWeights, RankingConfig};
 pub use site::{CrawlConfig, ExtractConfig, SiteConfig};
 pub use synonyms::{SynonymRule, Synonyms};
@@ -24,6 +28,7 @@ pub const SITE_FILE: &str = "site.toml";
 pub const RANKING_FILE: &str = "ranking.toml";
 pub const SYNONYMS_FILE: &str = "synonyms.toml";
 pub const BEST_BETS_FILE: &str = "best-bets.toml";
+pub const INSIGHT_FILE: &str = "insight.toml";
 pub const CLASSIFY_FILE: &str = "classify.toml";
 
 /// A config file that could not be read or does not validate.
@@ -53,6 +58,8 @@ pub struct Config {
     pub ranking: RankingConfig,
     pub synonyms: Synonyms,
     pub best_bets: BestBets,
+    /// Analytics, review cycle and keyword lint: what the reports say, not the ranking.
+    pub insight: InsightConfig,
     pub classify: ClassifyConfig,
 }
 
@@ -84,6 +91,12 @@ impl Config {
             None => BestBets::default(),
         };
 
+        let insight_path = dir.join(INSIGHT_FILE);
+        let insight = match read_optional(&insight_path)? {
+            Some(text) => insight::parse(&insight_path, &text)?,
+            None => InsightConfig::default(),
+        };
+
         let classify_path = dir.join(CLASSIFY_FILE);
         let classify = match read_optional(&classify_path)? {
             Some(text) => classify::parse(&classify_path, &text)?,
@@ -96,6 +109,7 @@ impl Config {
             ranking,
             synonyms,
             best_bets,
+            insight,
             classify,
         })
     }
@@ -108,6 +122,7 @@ impl Config {
             ranking: RankingConfig::default(),
             synonyms: Synonyms::default(),
             best_bets: BestBets::default(),
+            insight: InsightConfig::default(),
             classify: ClassifyConfig::default(),
         }
     }
@@ -119,6 +134,50 @@ impl Config {
             synonyms: Synonyms::none(),
             best_bets: BestBets::default(),
             ..self.clone()
+        }
+    }
+}
+
+/// Texts proposed for the query-time rules files; `None` keeps the file in force.
+#[derive(Debug, Clone, Default)]
+pub struct ProposedRules {
+    pub ranking: Option<String>,
+    pub synonyms: Option<String>,
+    pub best_bets: Option<String>,
+}
+
+impl Config {
+    /// This config with the proposed rules files in place of the live ones, validated as a
+    /// reload would validate them. Every file is checked, so all errors come back at once;
+    /// each names its file (as it would sit in this config folder), key and reason.
+    pub fn with_proposed_rules(
+        &self,
+        proposed: &ProposedRules,
+    ) -> Result<Config, Vec<ConfigError>> {
+        let mut config = self.clone();
+        let mut errors = Vec::new();
+        if let Some(text) = &proposed.ranking {
+            match ranking::parse(&self.dir.join(RANKING_FILE), text) {
+                Ok(ranking) => config.ranking = ranking,
+                Err(err) => errors.push(err),
+            }
+        }
+        if let Some(text) = &proposed.synonyms {
+            match synonyms::parse(&self.dir.join(SYNONYMS_FILE), text) {
+                Ok(synonyms) => config.synonyms = synonyms,
+                Err(err) => errors.push(err),
+            }
+        }
+        if let Some(text) = &proposed.best_bets {
+            match best_bets::parse(&self.dir.join(BEST_BETS_FILE), text) {
+                Ok(best_bets) => config.best_bets = best_bets,
+                Err(err) => errors.push(err),
+            }
+        }
+        if errors.is_empty() {
+            Ok(config)
+        } else {
+            Err(errors)
         }
     }
 }
@@ -174,6 +233,7 @@ mod tests {
             config.site.extract.drop_selectors,
             defaults.extract.drop_selectors
         );
+        assert_eq!(config.insight, InsightConfig::default());
         Ok(())
     }
 }

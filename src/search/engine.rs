@@ -521,6 +521,16 @@ impl Engine {
         }
     }
 
+    /// Whether a record with exactly this URL is in the generation: one term lookup.
+    pub fn contains_url(&self, url: &str) -> Result<bool, SearchError> {
+        let searcher = self.reader.searcher();
+        let term = Term::from_field_text(self.fields.url, url);
+        let matches = searcher
+            .search(&TermQuery::new(term, IndexRecordOption::Basic), &Count)
+            .map_err(SearchError::Query)?;
+        Ok(matches > 0)
+    }
+
     /// Every record of the generation, in index order. Reads the whole doc store: for
     /// listings and reports, not for the query path.
     pub fn records(&self) -> Result<Vec<IndexRecord>, SearchError> {
@@ -1036,6 +1046,7 @@ fn to_hit(ranked: Ranked, marked: &HashSet<String>, explain: Option<Explain>) ->
         last_reviewed: page.last_reviewed.map(|date| date.to_string()),
         language: page.language.clone(),
         pinned: pinned_by.is_some(),
+        click_url: None,
         audience: facts.audience,
         stage: facts.stage,
         documents: None,
@@ -1053,6 +1064,7 @@ fn to_document_hit(ranked: Ranked, marked: &HashSet<String>) -> DocumentHit {
         content_type: record.page.content_type.clone(),
         size_bytes: record.page.size_bytes,
         snippet: snippet_of(record, marked),
+        click_url: None,
     }
 }
 
