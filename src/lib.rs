@@ -6,6 +6,7 @@
 //! with the rules in [`config`], and [`api`] serves it over HTTP. [`demo`] serves the bundled
 //! sample site, a fictional council's Local Offer, for the demo and the tests.
 
+pub mod analytics;
 pub mod api;
 pub mod config;
 pub mod crawl;
@@ -15,5 +16,7 @@ pub mod extract;
 pub mod index;
 pub mod publish;
 pub mod record;
+pub mod report;
 pub mod search;
+pub mod sqlite;
 pub mod store;

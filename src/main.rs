@@ -1,4 +1,4 @@
-//! The `offer-search` command line: `demo`, `crawl`, `serve`, `search`.
+//! The `offer-search` command line: `demo`, `crawl`, `serve`, `search`, `report`, `review`.
 //!
 //! Run `cargo run --release -- demo` for the bundled sample site, or `--help` for the rest.
 //! Every command takes `--data` (default `./data`) and `--config` (default `./index-config`).
@@ -11,12 +11,14 @@ use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
 
+use offer_search::analytics::Analytics;
 use offer_search::api::{AppState, router};
 use offer_search::config::Config;
 use offer_search::crawl::CrawlOptions;
 use offer_search::evaluate::{self as evaluation, Judgments, QueryScore, Summary};
 use offer_search::publish::publish_records;
 use offer_search::record::Kind;
+use offer_search::report::{self as reports, NoLinkChecks, ReportKind, TrackerError};
 use offer_search::search::live::LiveIndex;
 use offer_search::search::{Engine, MAX_LIMIT, SearchRequest};
 use offer_search::store::{DataDir, Generation, StoreError};
@@ -135,12 +137,91 @@ enum Command {
         #[command(flatten)]
         thresholds: ThresholdArgs,
     },
+    /// Reports for the steering group, as JSON (or CSV with --csv).
+    Report {
+        #[command(flatten)]
+        folders: Folders,
+        /// Which report.
+        #[arg(value_enum)]
+        report: ReportName,
+        /// For `queries`: one table only (with --csv, top-queries unless given).
+        #[arg(long, value_enum)]
+        table: Option<QueryTable>,
+        /// Print the report's table as CSV.
+        #[arg(long)]
+        csv: bool,
+        /// "Today" for the review report (YYYY-MM-DD).
+        #[arg(long)]
+        as_of: Option<chrono::NaiveDate>,
+        /// First day of the analytics window (YYYY-MM-DD).
+        #[arg(long)]
+        from: Option<chrono::NaiveDate>,
+        /// Last day of the analytics window (YYYY-MM-DD).
+        #[arg(long)]
+        to: Option<chrono::NaiveDate>,
+        /// Most rows in the query tables.
+        #[arg(long, default_value_t = reports::DEFAULT_ROWS)]
+        rows: usize,
+    },
+    /// The page review tracker.
+    Review {
+        #[command(subcommand)]
+        action: ReviewAction,
+    },
     /// Extract one document from stdin (the isolated worker the crawler starts).
     #[command(name = "extract-document", hide = true)]
     ExtractDocument {
         /// `pdf` or `docx`.
         #[arg(long)]
         kind: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum ReportName {
+    Queries,
+    Reviews,
+    Keywords,
+    Links,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum QueryTable {
+    TopQueries,
+    ZeroResults,
+    NoClicks,
+    ClickPositions,
+    Weekly,
+}
+
+impl QueryTable {
+    const ALL: [QueryTable; 5] = [
+        QueryTable::TopQueries,
+        QueryTable::ZeroResults,
+        QueryTable::NoClicks,
+        QueryTable::ClickPositions,
+        QueryTable::Weekly,
+    ];
+
+    fn kind(self) -> ReportKind {
+        match self {
+            QueryTable::TopQueries => ReportKind::TopQueries,
+            QueryTable::ZeroResults => ReportKind::ZeroResults,
+            QueryTable::NoClicks => ReportKind::NoClicks,
+            QueryTable::ClickPositions => ReportKind::ClickPositions,
+            QueryTable::Weekly => ReportKind::Weekly,
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+enum ReviewAction {
+    /// Import the review tracker spreadsheet (CSV), replacing the one stored.
+    Import {
+        #[command(flatten)]
+        folders: Folders,
+        /// The tracker saved as CSV.
+        file: PathBuf,
     },
 }
 
@@ -242,6 +323,30 @@ fn run() -> anyhow::Result<()> {
             };
             runtime.block_on(evaluate(&folders, &options))
         }
+        Command::Report {
+            folders,
+            report,
+            table,
+            csv,
+            as_of,
+            from,
+            to,
+            rows,
+        } => {
+            let options = ReportOptions {
+                report,
+                table,
+                csv,
+                as_of,
+                from,
+                to,
+                rows,
+            };
+            report_command(&folders, &options)
+        }
+        Command::Review {
+            action: ReviewAction::Import { folders, file },
+        } => import_tracker(&folders, &file),
         Command::ExtractDocument { .. } => Ok(()),
     }
 }
@@ -414,12 +519,17 @@ async fn serve(folders: &Folders, addr: SocketAddr, token: Option<String>) -> an
     if state.admin_token.is_none() {
         tracing::info!("admin routes are off: no admin token is configured");
     }
+    let analytics = Analytics::start_in(&folders.data, &state.config);
+    let state = state.with_analytics(analytics.clone());
     tokio::spawn(state.config.clone().watch());
     let app = router(state);
-    axum::serve(listener, app)
+    let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await
-        .context("server failed")
+        .context("server failed");
+    // Write what is still queued before the process ends.
+    let _ = tokio::task::spawn_blocking(move || analytics.flush()).await;
+    served
 }
 
 async fn shutdown_signal() {
@@ -726,4 +836,100 @@ fn print_summary(label: &str, summary: &Summary) -> anyhow::Result<()> {
         summary.first_total
     );
     Ok(())
+}
+
+struct ReportOptions {
+    report: ReportName,
+    table: Option<QueryTable>,
+    csv: bool,
+    as_of: Option<chrono::NaiveDate>,
+    from: Option<chrono::NaiveDate>,
+    to: Option<chrono::NaiveDate>,
+    rows: usize,
+}
+
+/// `report`: prints the report as JSON (or its table as CSV) and a summary line on stderr.
+fn report_command(folders: &Folders, options: &ReportOptions) -> anyhow::Result<()> {
+    let config = load_config(&folders.config)?;
+    let kinds: Vec<ReportKind> = match (options.report, options.table) {
+        (ReportName::Queries, Some(table)) => vec![table.kind()],
+        (ReportName::Queries, None) if options.csv => vec![ReportKind::TopQueries],
+        (ReportName::Queries, None) => QueryTable::ALL.iter().map(|t| t.kind()).collect(),
+        (ReportName::Reviews, _) => vec![ReportKind::Reviews],
+        (ReportName::Keywords, _) => vec![ReportKind::Keywords],
+        (ReportName::Links, _) => vec![ReportKind::Links],
+    };
+    let records = if kinds.iter().any(|kind| kind.needs_index()) {
+        Some(open_engine(folders)?.records()?)
+    } else {
+        None
+    };
+    let sources = reports::Sources {
+        data_dir: &folders.data,
+        records: records.as_deref(),
+        config: &config,
+        links: &NoLinkChecks,
+    };
+    let report_options = reports::Options {
+        range: reports::DateRange::new(options.from, options.to)?,
+        as_of: options
+            .as_of
+            .unwrap_or_else(|| chrono::Utc::now().date_naive()),
+        rows: options.rows,
+    };
+
+    let mut combined = serde_json::Map::new();
+    for kind in kinds {
+        let name = kind.name();
+        let built = reports::build(kind, &sources, &report_options)?;
+        eprintln!("{name}: {}", built.summary());
+        if options.csv {
+            write!(std::io::stdout(), "{}", built.to_csv()?)?;
+            return Ok(());
+        }
+        combined.insert(name.replace('-', "_"), built.to_json());
+    }
+    let body = match combined.len() {
+        1 => combined
+            .into_iter()
+            .next()
+            .map(|(_, value)| value)
+            .unwrap_or_default(),
+        _ => serde_json::Value::Object(combined),
+    };
+    outln!("{}", serde_json::to_string_pretty(&body)?);
+    Ok(())
+}
+
+/// `review import FILE.csv`: stores the tracker, or lists every bad row and stores nothing.
+fn import_tracker(folders: &Folders, file: &Path) -> anyhow::Result<()> {
+    let bytes = std::fs::read(file)
+        .with_context(|| format!("cannot read tracker file `{}`", file.display()))?;
+    let name = file
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_else(|| file.display().to_string());
+    let database = folders.data.join(reports::TRACKER_FILE);
+    match reports::tracker::import(&database, &name, &bytes) {
+        Ok(summary) => {
+            outln!(
+                "imported {} row(s) from `{}`: {} without an owner, {} without a review date",
+                summary.rows,
+                summary.source,
+                summary.without_owner,
+                summary.without_date
+            );
+            Ok(())
+        }
+        Err(TrackerError::BadRows { file, problems }) => {
+            for problem in &problems {
+                eprintln!("{file}: {problem}");
+            }
+            anyhow::bail!(
+                "tracker `{file}` not imported: {} bad row(s); the stored tracker is unchanged",
+                problems.len()
+            )
+        }
+        Err(err) => Err(err.into()),
+    }
 }

@@ -28,6 +28,12 @@ pub enum PublishError {
     },
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error("cannot write the A to Z `{path}`: {source}")]
+    Browse {
+        path: std::path::PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("cannot write the suggestions `{path}`: {source}")]
     Suggestions {
         path: std::path::PathBuf,
@@ -74,6 +80,16 @@ pub fn publish_records(
     let pending = data.begin(lock)?;
     let mut meta: GenerationMeta = build_index(&pending.index_dir(), &indexed)?;
     write_vocabulary(&indexed, &pending.vocabulary_path())?;
+    let browse_path = pending.browse_path();
+    let atoz = crate::index::browse::build(&indexed);
+    let browse_json = serde_json::to_vec(&atoz).map_err(|err| PublishError::Browse {
+        path: browse_path.clone(),
+        source: std::io::Error::other(err),
+    })?;
+    std::fs::write(&browse_path, browse_json).map_err(|source| PublishError::Browse {
+        path: browse_path.clone(),
+        source,
+    })?;
     let suggestions_path = pending.suggestions_path();
     let suggestions = crate::search::suggest::collect(&indexed);
     crate::search::suggest::write(&suggestions_path, &suggestions).map_err(|source| {

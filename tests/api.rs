@@ -298,3 +298,60 @@ async fn suggest_offers_titles_for_partly_typed_words() {
     let (status, _) = call(&harness.app, "GET", "/suggest?q=%F0%9F%99%82%00", None).await;
     assert_eq!(status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn browse_lists_topics_by_letter() {
+    let harness = harness(true, None);
+    let (status, body) = call(&harness.app, "GET", "/browse", None).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(
+        body["introduction"]
+            .as_str()
+            .is_some_and(|text| !text.is_empty())
+    );
+    let letters = body["letters_available"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(letters.iter().any(|letter| letter == "S"), "{body}");
+    let (_, only_s) = call(&harness.app, "GET", "/browse?letter=s", None).await;
+    let topics = &only_s["letters"][0]["topics"];
+    let short = topics
+        .as_array()
+        .and_then(|topics| topics.iter().find(|topic| topic["name"] == "Short breaks"))
+        .unwrap_or_else(|| panic!("no short breaks topic: {only_s}"));
+    assert_eq!(short["landing"]["path"], "/breaks.html");
+    let (status, _) = call(&harness.app, "GET", "/browse?letter=abcd", None).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn metrics_count_requests_by_route_and_describe_the_index() {
+    let harness = harness(true, None);
+    call(&harness.app, "GET", "/search?q=short", None).await;
+    call(&harness.app, "GET", "/search?q=", None).await;
+    let request = Request::builder()
+        .uri("/metrics")
+        .body(Body::empty())
+        .expect("request");
+    let response = harness
+        .app
+        .clone()
+        .oneshot(request)
+        .await
+        .expect("router answers");
+    assert_eq!(response.status(), StatusCode::OK);
+    let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
+        .await
+        .expect("body");
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(text.contains("http_requests_total{"), "{text}");
+    assert!(text.contains("route=\"/search\""), "{text}");
+    assert!(text.contains("status=\"400\""), "{text}");
+    assert!(
+        text.contains("http_request_duration_seconds_bucket"),
+        "{text}"
+    );
+    assert!(text.contains("index_records{kind=\"page\"} 2"), "{text}");
+    assert!(text.contains("index_serving 1"), "{text}");
+}

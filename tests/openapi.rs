@@ -56,19 +56,24 @@ impl Document {
 
     /// A validator for the body of `status` answers from `GET path`.
     fn validator(&self, path: &str, status: u16) -> jsonschema::Validator {
-        let response = &self.openapi["paths"][path]["get"]["responses"][status.to_string()];
+        self.validator_for("get", path, status)
+    }
+
+    fn validator_for(&self, method: &str, path: &str, status: u16) -> jsonschema::Validator {
+        let response = &self.openapi["paths"][path][method]["responses"][status.to_string()];
         let schema = &response["content"]["application/json"]["schema"];
         assert!(
             schema.is_object(),
-            "no JSON schema for GET {path} {status}: {response}"
+            "no JSON schema for {method} {path} {status}: {response}"
         );
         let root = json!({
             "$schema": "https://json-schema.org/draft/2020-12/schema",
             "components": self.openapi["components"],
             "allOf": [schema],
         });
-        jsonschema::draft202012::new(&root)
-            .unwrap_or_else(|err| panic!("schema for GET {path} {status} does not compile: {err}"))
+        jsonschema::draft202012::new(&root).unwrap_or_else(|err| {
+            panic!("schema for {method} {path} {status} does not compile: {err}")
+        })
     }
 
     /// GETs `uri` on `base`, expects `status`, and validates the body against the schema
@@ -77,17 +82,39 @@ impl Document {
         let (got, body) = get_json(&format!("{base}{uri}"));
         assert_eq!(got, status, "GET {uri}: {body}");
         let path = uri.split('?').next().unwrap_or(uri);
-        let validator = self.validator(path, status);
+        self.validate("get", path, status, &body);
+        body
+    }
+
+    /// POSTs `request` as JSON to `path`, expects `status`, and validates the answer.
+    fn check_post(&self, base: &str, path: &str, request: &Value, status: u16) {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .build()
+            .into();
+        let mut response = agent
+            .post(&format!("{base}{path}"))
+            .send_json(request)
+            .unwrap_or_else(|err| panic!("POST {path} failed: {err}"));
+        let body: Value = response
+            .body_mut()
+            .read_json()
+            .unwrap_or_else(|err| panic!("POST {path} gave no JSON: {err}"));
+        assert_eq!(response.status().as_u16(), status, "POST {path}: {body}");
+        self.validate("post", path, status, &body);
+    }
+
+    fn validate(&self, method: &str, path: &str, status: u16, body: &Value) {
+        let validator = self.validator_for(method, path, status);
         let errors: Vec<String> = validator
-            .iter_errors(&body)
+            .iter_errors(body)
             .map(|err| format!("{} at {}", err, err.instance_path()))
             .collect();
         assert!(
             errors.is_empty(),
-            "GET {uri} does not match its schema:\n{}\n{body}",
+            "{method} {path} {status} does not match its schema:\n{}\n{body}",
             errors.join("\n")
         );
-        body
     }
 }
 
@@ -105,7 +132,16 @@ fn real_responses_match_the_openapi_document() {
         .unwrap_or_default();
     assert_eq!(
         paths,
-        ["/health", "/openapi.json", "/search", "/suggest"],
+        [
+            "/browse",
+            "/click",
+            "/events",
+            "/health",
+            "/metrics",
+            "/openapi.json",
+            "/search",
+            "/suggest"
+        ],
         "the public API"
     );
 
@@ -151,6 +187,25 @@ fn real_responses_match_the_openapi_document() {
     let none = document.check(base, "/suggest?q=", 200);
     assert_eq!(none["suggestions"], json!([]));
     document.check(base, "/suggest?q=x&limit=many", 400);
+
+    let browse = document.check(base, "/browse", 200);
+    assert!(
+        browse["letters"][0]["topics"][0]["name"].is_string(),
+        "{browse}"
+    );
+    document.check(base, "/browse?letter=S", 200);
+    document.check(base, "/browse?letter=ABCD", 400);
+    document.check(base, "/click?url=https%3A%2F%2Felsewhere.example%2F", 400);
+
+    let click_url = grouped["results"][0]["url"].as_str().unwrap_or_default();
+    let event = json!({"type": "click", "query": "inclusion funding", "rank": 1, "url": click_url});
+    document.check_post(base, "/events", &event, 202);
+    document.check_post(
+        base,
+        "/events",
+        &json!({"type": "view", "url": click_url}),
+        400,
+    );
 
     document.check(base, "/health", 200);
 }

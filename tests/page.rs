@@ -179,9 +179,13 @@ async fn results_show_titles_tags_snippets_and_documents_under_their_page() {
         titles.first().map(String::as_str),
         Some("Inclusion funding")
     );
+    let href = answer
+        .attribute(".result__title a", "href")
+        .unwrap_or_default();
     assert_eq!(
-        answer.attribute(".result__title a", "href").as_deref(),
-        Some("http://site/inclusion/inclusion.html")
+        href,
+        "/click?q=inclusion+funding&rank=1&url=http%3A%2F%2Fsite%2Finclusion%2Finclusion.html",
+        "result links are counted through /click"
     );
     assert_eq!(
         answer.all(".document-list a"),

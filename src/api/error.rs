@@ -5,6 +5,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
+use crate::report::{ReportError, TrackerError};
 use crate::search::SearchError;
 
 /// An error answered to a client as `{"error": {"code", "message"}}`.
@@ -22,6 +23,12 @@ pub enum ApiError {
     Unauthorized,
     /// A config change that does not validate; the message names the file and key.
     InvalidConfig(String),
+    /// An upload or proposal that parsed but cannot be used: every problem is listed.
+    Rejected {
+        code: &'static str,
+        message: String,
+        problems: Vec<String>,
+    },
     /// Something failed on our side; the details are logged, not sent.
     Internal(String),
 }
@@ -42,6 +49,7 @@ impl ApiError {
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
             ApiError::InvalidConfig(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Rejected { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -58,9 +66,45 @@ impl From<SearchError> for ApiError {
     }
 }
 
+impl From<ReportError> for ApiError {
+    fn from(err: ReportError) -> ApiError {
+        match err {
+            ReportError::BackwardsRange { .. } => {
+                ApiError::bad_request("bad_date", err.to_string())
+            }
+            ReportError::UnknownReport(_) => ApiError::NotFound,
+            ReportError::NoIndex => ApiError::NoIndex,
+            ReportError::Tracker(tracker) => tracker.into(),
+            ReportError::Db(_) | ReportError::Index(_) | ReportError::Csv(_) => {
+                ApiError::Internal(err.to_string())
+            }
+        }
+    }
+}
+
+impl From<TrackerError> for ApiError {
+    fn from(err: TrackerError) -> ApiError {
+        let problems = match &err {
+            TrackerError::BadRows { problems, .. } => {
+                problems.iter().map(ToString::to_string).collect()
+            }
+            TrackerError::Db(_) | TrackerError::Folder { .. } => {
+                return ApiError::Internal(err.to_string());
+            }
+            _ => vec![err.to_string()],
+        };
+        ApiError::Rejected {
+            code: "bad_tracker",
+            message: err.to_string(),
+            problems,
+        }
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.status();
+        let mut problems: Option<Vec<String>> = None;
         let (code, message) = match self {
             ApiError::BadRequest { code, message } => (code, message),
             ApiError::NoIndex => (
@@ -70,6 +114,14 @@ impl IntoResponse for ApiError {
             ApiError::NotFound => ("not_found", "no such page".to_string()),
             ApiError::Unauthorized => ("unauthorized", "unauthorized".to_string()),
             ApiError::InvalidConfig(message) => ("invalid_config", message),
+            ApiError::Rejected {
+                code,
+                message,
+                problems: listed,
+            } => {
+                problems = Some(listed);
+                (code, message)
+            }
             ApiError::Internal(detail) => {
                 tracing::error!(error = %detail, "request failed");
                 (
@@ -78,7 +130,11 @@ impl IntoResponse for ApiError {
                 )
             }
         };
-        let body = json!({ "error": { "code": code, "message": message } });
+        let mut error = json!({ "code": code, "message": message });
+        if let Some(problems) = problems {
+            error["problems"] = json!(problems);
+        }
+        let body = json!({ "error": error });
         (status, Json(body)).into_response()
     }
 }

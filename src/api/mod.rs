@@ -1,16 +1,23 @@
-//! The HTTP API (axum): `/search`, `/suggest`, `/health` and `/openapi.json`, and the search
-//! page at `/`.
+//! The HTTP API (axum): `/search`, `/suggest`, `/browse`, `/health`, `/openapi.json`, click
+//! logging (`/click`, `/events`), `/metrics`, the admin surface (reports, tracker import, rule
+//! tester and the admin page) and the search page at `/`.
 //!
 //! Handlers are thin: they validate parameters, call a function free of HTTP types on a
 //! blocking thread, and turn the outcome into JSON. [`error::ApiError`] is the one place that
 //! picks a status code.
 
 mod admin;
+mod admin_page;
+mod browse;
 mod cors;
 mod error;
+mod events;
 mod health;
+pub mod metrics;
 mod openapi;
 mod page;
+mod reports;
+mod rules;
 mod search;
 mod suggest;
 
@@ -26,8 +33,10 @@ use utoipa_axum::routes;
 
 pub use error::ApiError;
 
+use crate::analytics::Analytics;
 use crate::config::Config;
 use crate::config::live::LiveConfig;
+use crate::report::{LinkChecks, NoLinkChecks};
 use crate::search::live::LiveIndex;
 
 /// Shared services behind every request. Cloning is cheap.
@@ -37,6 +46,10 @@ pub struct AppState {
     pub config: LiveConfig,
     /// Bearer token for `/admin/...`; `None` turns the admin routes off.
     pub admin_token: Option<Arc<str>>,
+    /// Where searches and clicks are logged; [`Analytics::disabled`] unless set.
+    pub analytics: Analytics,
+    /// Where the links report reads broken links from.
+    pub link_checks: Arc<dyn LinkChecks>,
 }
 
 impl AppState {
@@ -45,7 +58,19 @@ impl AppState {
             index,
             config: LiveConfig::new(config),
             admin_token: None,
+            analytics: Analytics::disabled(),
+            link_checks: Arc::new(NoLinkChecks),
         }
+    }
+
+    pub fn with_analytics(mut self, analytics: Analytics) -> AppState {
+        self.analytics = analytics;
+        self
+    }
+
+    pub fn with_link_checks(mut self, link_checks: Arc<dyn LinkChecks>) -> AppState {
+        self.link_checks = link_checks;
+        self
     }
 
     pub fn with_admin_token(mut self, token: Option<String>) -> AppState {
@@ -59,7 +84,11 @@ fn public_api() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .routes(routes!(search::search))
         .routes(routes!(suggest::suggest))
+        .routes(routes!(browse::browse))
         .routes(routes!(health::health))
+        .routes(routes!(events::click))
+        .routes(routes!(events::events))
+        .routes(routes!(metrics::metrics))
         .routes(routes!(openapi::document))
 }
 
@@ -72,11 +101,23 @@ pub fn router(state: AppState) -> Router {
     if state.admin_token.is_some() {
         let admin = Router::new()
             .route("/admin/reload", post(admin::reload))
+            .route("/admin/reports/{name}", get(reports::report))
+            .route("/admin/review/tracker", post(reports::import_tracker))
+            .route("/admin/analytics/status", get(reports::analytics_status))
+            .route("/admin/rules/test", post(rules::test_rules))
             .route_layer(from_fn_with_state(state.clone(), admin::require_token));
-        app = app.merge(admin);
+        // The page itself holds no data: it asks for the token and sends it with each call.
+        let page = Router::new()
+            .route("/admin", get(admin_page::page))
+            .route("/admin/", get(admin_page::page))
+            .route("/admin/assets/admin.js", get(admin_page::script))
+            .route("/admin/assets/admin.css", get(admin_page::stylesheet));
+        app = app.merge(admin).merge(page);
     }
+    metrics::init();
     app.fallback(error::not_found)
         .layer(cors::layer(state.config.clone()))
+        .layer(axum::middleware::from_fn(metrics::track))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -21,11 +21,12 @@ use crate::record::{Audience, Kind};
         title = "offer-search",
         description = "Site search for a SEND Local Offer website: ranked results with \
             snippets, facets and spelling corrections, type-ahead suggestions, and the \
-            service's health. Every error is `{\"error\": {\"code\", \"message\"}}`. The \
+            service's health, and click counting. Every error is `{\"error\": {\"code\", \"message\"}}`. The \
             search page at `/` is built on the same engine; admin routes are not listed."
     ),
     tags(
         (name = "search", description = "Searching the Local Offer"),
+        (name = "analytics", description = "Counting which results people open"),
         (name = "service", description = "The service itself")
     )
 )]
@@ -71,6 +72,35 @@ pub struct SuggestParams {
     pub limit: Option<usize>,
 }
 
+/// The query parameters of `GET /browse`.
+#[derive(Debug, Serialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct BrowseParams {
+    /// Only the topics under this letter (`A` to `Z`, or `0-9`).
+    pub letter: Option<String>,
+}
+
+/// The query parameters of `GET /click`, as a result's `click_url` carries them.
+#[derive(Debug, Serialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ClickParams {
+    /// Where to go: a page or document in the index.
+    pub url: String,
+    /// The search the result came from.
+    pub q: Option<String>,
+    /// The result's position, counting from 1 across pages of results.
+    #[param(minimum = 1, maximum = 1000)]
+    pub rank: Option<u32>,
+}
+
+/// `202` from `POST /events`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Accepted {
+    /// Always `accepted`.
+    #[schema(pattern = "^accepted$")]
+    pub status: String,
+}
+
 /// Every error answer.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorBody {
@@ -80,11 +110,14 @@ pub struct ErrorBody {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorDetail {
     /// Stable, for programs: `empty_query`, `bad_limit`, `bad_offset`, `bad_flag`,
-    /// `bad_kind`, `bad_section`, `bad_audience`, `bad_query_string`, `no_index`,
-    /// `not_found`, `internal`.
+    /// `bad_kind`, `bad_section`, `bad_audience`, `bad_letter`, `bad_url`, `unknown_url`,
+    /// `bad_rank`, `bad_event`, `bad_query_string`, `no_index`, `not_found`, `internal`.
     pub code: String,
     /// For people: what was wrong, naming the parameter.
     pub message: String,
+    /// Every problem found, for an upload that is refused as a whole.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub problems: Option<Vec<String>>,
 }
 
 /// `GET /health` while an index is served.

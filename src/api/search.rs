@@ -1,4 +1,7 @@
 //! `GET /search`: ranked results with snippets.
+//!
+//! Each answered search is handed to analytics (which never blocks it), and each result
+//! gets a `click_url` through `/click` so that a front-end's result links count clicks.
 
 use std::collections::HashMap;
 
@@ -40,11 +43,26 @@ pub async fn run(state: &AppState, request: SearchRequest) -> Result<SearchRespo
         return Err(ApiError::NoIndex);
     };
     let config = state.config.load();
+    let log_search = config.insight.analytics.enabled;
+    let (typed, offset, limit) = (request.query.clone(), request.offset, request.limit);
 
     let outcome = tokio::task::spawn_blocking(move || engine.search(&request, &config))
         .await
         .map_err(|err| ApiError::Internal(format!("search task failed: {err}")))?;
-    Ok(outcome?)
+    let mut response = outcome?;
+    if log_search {
+        state
+            .analytics
+            .record_search(&typed, response.total, offset, limit);
+    }
+    for (index, hit) in response.results.iter_mut().enumerate() {
+        let rank = offset + index + 1;
+        hit.click_url = Some(super::events::click_url(&typed, rank, &hit.url));
+        for document in hit.documents.iter_mut().flatten() {
+            document.click_url = Some(super::events::click_url(&typed, rank, &document.url));
+        }
+    }
+    Ok(response)
 }
 
 /// Validates the query string into a [`SearchRequest`].

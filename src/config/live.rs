@@ -10,19 +10,21 @@ use std::time::{Duration, SystemTime};
 use arc_swap::ArcSwap;
 
 use super::{
-    API_FILE, BEST_BETS_FILE, Config, ConfigError, RANKING_FILE, SITE_FILE, SYNONYMS_FILE,
+    API_FILE, BEST_BETS_FILE, Config, ConfigError, INSIGHT_FILE, RANKING_FILE, SITE_FILE,
+    SYNONYMS_FILE,
 };
 
 /// How often the config folder is checked for changes.
 pub const WATCH_INTERVAL: Duration = Duration::from_secs(2);
 
 /// The files whose change triggers a reload.
-const WATCHED: [&str; 5] = [
+const WATCHED: [&str; 6] = [
     SITE_FILE,
     RANKING_FILE,
     SYNONYMS_FILE,
     BEST_BETS_FILE,
     API_FILE,
+    INSIGHT_FILE,
 ];
 
 /// What identifies a version of the config folder: each file's length and modification time.

@@ -7,6 +7,7 @@
 mod api;
 mod best_bets;
 mod classify;
+mod insight;
 pub mod live;
 mod ranking;
 mod site;
@@ -17,6 +18,9 @@ use std::path::{Path, PathBuf};
 pub use api::{ApiConfig, PageConfig};
 pub use best_bets::{BestBet, BestBets, Pin, Trigger, trigger_terms};
 pub use classify::{ClassifyConfig, Cue};
+pub use insight::{
+    AnalyticsConfig, EscalationStage, InsightConfig, KeywordLintConfig, ReviewConfig,
+};
 pub use ranking::{DocumentMode, FieldWeights, RankingConfig};
 pub use site::{CrawlConfig, ExtractConfig, SiteConfig};
 pub use synonyms::{SynonymRule, Synonyms};
@@ -27,6 +31,7 @@ pub const RANKING_FILE: &str = "ranking.toml";
 pub const SYNONYMS_FILE: &str = "synonyms.toml";
 pub const BEST_BETS_FILE: &str = "best-bets.toml";
 pub const API_FILE: &str = "api.toml";
+pub const INSIGHT_FILE: &str = "insight.toml";
 pub const CLASSIFY_FILE: &str = "classify.toml";
 
 /// A config file that could not be read or does not validate.
@@ -57,6 +62,8 @@ pub struct Config {
     pub synonyms: Synonyms,
     pub best_bets: BestBets,
     pub api: ApiConfig,
+    /// Analytics, review cycle and keyword lint: what the reports say, not the ranking.
+    pub insight: InsightConfig,
     pub classify: ClassifyConfig,
 }
 
@@ -94,6 +101,12 @@ impl Config {
             None => ApiConfig::default(),
         };
 
+        let insight_path = dir.join(INSIGHT_FILE);
+        let insight = match read_optional(&insight_path)? {
+            Some(text) => insight::parse(&insight_path, &text)?,
+            None => InsightConfig::default(),
+        };
+
         let classify_path = dir.join(CLASSIFY_FILE);
         let classify = match read_optional(&classify_path)? {
             Some(text) => classify::parse(&classify_path, &text)?,
@@ -107,6 +120,7 @@ impl Config {
             synonyms,
             best_bets,
             api,
+            insight,
             classify,
         })
     }
@@ -120,6 +134,7 @@ impl Config {
             synonyms: Synonyms::default(),
             best_bets: BestBets::default(),
             api: ApiConfig::default(),
+            insight: InsightConfig::default(),
             classify: ClassifyConfig::default(),
         }
     }
@@ -131,6 +146,50 @@ impl Config {
             synonyms: Synonyms::none(),
             best_bets: BestBets::default(),
             ..self.clone()
+        }
+    }
+}
+
+/// Texts proposed for the query-time rules files; `None` keeps the file in force.
+#[derive(Debug, Clone, Default)]
+pub struct ProposedRules {
+    pub ranking: Option<String>,
+    pub synonyms: Option<String>,
+    pub best_bets: Option<String>,
+}
+
+impl Config {
+    /// This config with the proposed rules files in place of the live ones, validated as a
+    /// reload would validate them. Every file is checked, so all errors come back at once;
+    /// each names its file (as it would sit in this config folder), key and reason.
+    pub fn with_proposed_rules(
+        &self,
+        proposed: &ProposedRules,
+    ) -> Result<Config, Vec<ConfigError>> {
+        let mut config = self.clone();
+        let mut errors = Vec::new();
+        if let Some(text) = &proposed.ranking {
+            match ranking::parse(&self.dir.join(RANKING_FILE), text) {
+                Ok(ranking) => config.ranking = ranking,
+                Err(err) => errors.push(err),
+            }
+        }
+        if let Some(text) = &proposed.synonyms {
+            match synonyms::parse(&self.dir.join(SYNONYMS_FILE), text) {
+                Ok(synonyms) => config.synonyms = synonyms,
+                Err(err) => errors.push(err),
+            }
+        }
+        if let Some(text) = &proposed.best_bets {
+            match best_bets::parse(&self.dir.join(BEST_BETS_FILE), text) {
+                Ok(best_bets) => config.best_bets = best_bets,
+                Err(err) => errors.push(err),
+            }
+        }
+        if errors.is_empty() {
+            Ok(config)
+        } else {
+            Err(errors)
         }
     }
 }
@@ -187,6 +246,7 @@ mod tests {
             config.site.extract.drop_selectors,
             defaults.extract.drop_selectors
         );
+        assert_eq!(config.insight, InsightConfig::default());
         Ok(())
     }
 }

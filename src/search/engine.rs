@@ -28,6 +28,7 @@ use super::{
     SearchRequest, SearchResponse,
 };
 use crate::config::{BestBet, Config, DocumentMode, RankingConfig, trigger_terms};
+use crate::index::browse::AtoZ;
 use crate::index::classify::stage_named_by;
 use crate::index::schema::{Fields, fields_of, register_analyzer, searched_fields};
 use crate::record::{Audience, IndexRecord, KeywordForm, Kind, Stage};
@@ -54,6 +55,7 @@ pub struct Engine {
     section_slugs: Vec<String>,
     vocabulary: Vocabulary,
     suggester: Suggester,
+    atoz: AtoZ,
 }
 
 impl Engine {
@@ -86,6 +88,20 @@ impl Engine {
                 path: suggestions_path.clone(),
                 source,
             })?;
+        let browse_path = generation.browse_path();
+        let atoz = match std::fs::read(&browse_path) {
+            Ok(bytes) => serde_json::from_slice(&bytes).map_err(|err| SearchError::Vocabulary {
+                path: browse_path.clone(),
+                source: std::io::Error::other(err),
+            })?,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => AtoZ::default(),
+            Err(source) => {
+                return Err(SearchError::Vocabulary {
+                    path: browse_path,
+                    source,
+                });
+            }
+        };
         Ok(Engine {
             reader,
             fields,
@@ -93,11 +109,17 @@ impl Engine {
             section_slugs,
             vocabulary,
             suggester,
+            atoz,
         })
     }
 
     pub fn generation(&self) -> &Generation {
         &self.generation
+    }
+
+    /// The A to Z of topics, built with this generation.
+    pub fn browse(&self) -> &AtoZ {
+        &self.atoz
     }
 
     /// Type-ahead suggestions for partly typed text. Cheap: no index search.
@@ -501,6 +523,16 @@ impl Engine {
             Some((_, address)) => Ok(Some(self.load_record(searcher, *address)?)),
             None => Ok(None),
         }
+    }
+
+    /// Whether a record with exactly this URL is in the generation: one term lookup.
+    pub fn contains_url(&self, url: &str) -> Result<bool, SearchError> {
+        let searcher = self.reader.searcher();
+        let term = Term::from_field_text(self.fields.url, url);
+        let matches = searcher
+            .search(&TermQuery::new(term, IndexRecordOption::Basic), &Count)
+            .map_err(SearchError::Query)?;
+        Ok(matches > 0)
     }
 
     /// Every record of the generation, in index order. Reads the whole doc store: for
@@ -1018,6 +1050,7 @@ fn to_hit(ranked: Ranked, marked: &HashSet<String>, explain: Option<Explain>) ->
         last_reviewed: page.last_reviewed.map(|date| date.to_string()),
         language: page.language.clone(),
         pinned: pinned_by.is_some(),
+        click_url: None,
         audience: facts.audience,
         stage: facts.stage,
         documents: None,
@@ -1035,6 +1068,7 @@ fn to_document_hit(ranked: Ranked, marked: &HashSet<String>) -> DocumentHit {
         content_type: record.page.content_type.clone(),
         size_bytes: record.page.size_bytes,
         snippet: snippet_of(record, marked),
+        click_url: None,
     }
 }
 

@@ -140,6 +140,9 @@ pub struct DocumentHit {
     pub content_type: String,
     pub size_bytes: u64,
     pub snippet: String,
+    /// As [`SearchHit::click_url`], with the rank of the page it is shown under.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub click_url: Option<String>,
 }
 
 /// A best bet's message, shown with the results.
@@ -174,6 +177,10 @@ pub struct SearchHit {
     pub language: Option<String>,
     /// Put at its position by a best bet rather than by its score.
     pub pinned: bool,
+    /// Where a front-end links the result so that the click is counted: `/click?...` on
+    /// this API, which redirects to `url`. Set by the API, absent elsewhere.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub click_url: Option<String>,
     /// Whom the page is written for.
     pub audience: Audience,
     /// Where it sits on the support pathway.

@@ -122,6 +122,21 @@ pub fn serve(data: &Path, config: &Path) -> Running {
     start_and_read_url(command, "offer-search serve")
 }
 
+/// Starts `offer-search serve` on a free port with the admin routes on, their token read
+/// from `token_file`.
+pub fn serve_with_token(data: &Path, config: &Path, token_file: &Path) -> Running {
+    let mut command = Command::new(binary());
+    command
+        .args(["serve", "--addr", "127.0.0.1:0", "--data"])
+        .arg(data)
+        .arg("--config")
+        .arg(config)
+        .arg("--admin-token-file")
+        .arg(token_file)
+        .env("RUST_LOG", "warn");
+    start_and_read_url(command, "offer-search serve")
+}
+
 /// Starts `offer-search demo` with its index in `data` and the API on a free port.
 pub fn demo(data: &Path) -> Running {
     demo_with_config(data, &project_config())

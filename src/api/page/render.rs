@@ -439,9 +439,11 @@ fn result(hit: &SearchHit) -> Markup {
     let kind = wording::kind_tag(hit.kind, hit.content_type.as_deref());
     let snippet = safe_snippet(&hit.snippet);
     let documents: &[DocumentHit] = hit.documents.as_deref().unwrap_or(&[]);
+    // Through `/click` when the API gave a click URL, so that opened results are counted.
+    let href = hit.click_url.as_deref().unwrap_or(&hit.url);
     html! {
         li.result {
-            h3.result__title { a.link.result__link href=(hit.url) { (title) } }
+            h3.result__title { a.link.result__link href=(href) { (title) } }
             p.result__tags {
                 strong.tag.tag--kind { span.visually-hidden { "Type: " } (kind) }
                 @if let Some(section) = &hit.section_label {
@@ -468,7 +470,7 @@ fn result(hit: &SearchHit) -> Markup {
                     ul.document-list {
                         @for document in documents {
                             li.document-list__item {
-                                a.link href=(document.url) {
+                                a.link href=(document.click_url.as_deref().unwrap_or(&document.url)) {
                                     (wording::document_link_text(
                                         &document.title,
                                         &document.content_type,
