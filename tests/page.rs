@@ -440,7 +440,7 @@ async fn harness_without_origins() -> Option<String> {
 }
 
 #[tokio::test]
-async fn a_preflight_allows_reads_only() {
+async fn a_preflight_allows_reads_and_events_but_no_token() {
     let harness = harness(
         true,
         "[api]\ncors_origins = [\"https://localoffer.example.gov.uk\"]\n",
@@ -449,7 +449,8 @@ async fn a_preflight_allows_reads_only() {
         .method("OPTIONS")
         .uri("/search?q=funding")
         .header("origin", "https://localoffer.example.gov.uk")
-        .header("access-control-request-method", "GET")
+        .header("access-control-request-method", "POST")
+        .header("access-control-request-headers", "content-type")
         .body(Body::empty())
         .expect("request");
     let response = harness.app.clone().oneshot(request).await.expect("answer");
@@ -459,8 +460,18 @@ async fn a_preflight_allows_reads_only() {
         .and_then(|value| value.to_str().ok())
         .unwrap_or("")
         .to_string();
-    assert!(methods.contains("GET"), "{methods}");
-    assert!(!methods.contains("POST"), "{methods}");
+    assert!(
+        methods.contains("GET") && methods.contains("POST"),
+        "{methods}"
+    );
+    assert!(!methods.contains("DELETE"), "{methods}");
+    let headers = response
+        .headers()
+        .get("access-control-allow-headers")
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    assert_eq!(headers, "content-type", "never authorization");
     assert_eq!(
         response.headers().get("access-control-allow-credentials"),
         None

@@ -1,12 +1,13 @@
 //! Cross-origin reads of the API, for the origins named in `api.toml` only.
 //!
 //! The allowed origins are looked up in the live config on each request, so a change to
-//! `cors_origins` applies without a restart. Only `GET` and `HEAD` are allowed and no
-//! request headers or credentials, so a browser never lets another site send the admin
-//! token.
+//! `cors_origins` applies without a restart. Reads (`GET`, `HEAD`) and `POST` with a JSON
+//! body (for `/events`) are allowed; no credentials and no request header but
+//! `Content-Type`, so a browser never lets another site send the admin token.
 
 use std::time::Duration;
 
+use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderValue, Method, request};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
@@ -27,6 +28,7 @@ pub fn layer(config: LiveConfig) -> CorsLayer {
     };
     CorsLayer::new()
         .allow_origin(AllowOrigin::predicate(allowed))
-        .allow_methods([Method::GET, Method::HEAD])
+        .allow_methods([Method::GET, Method::HEAD, Method::POST])
+        .allow_headers([CONTENT_TYPE])
         .max_age(PREFLIGHT_MAX_AGE)
 }

@@ -39,7 +39,7 @@ struct RawPage {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiConfig {
     /// Origins (`https://host[:port]`, as a browser sends them in `Origin`) whose pages may
-    /// read API responses. Empty: no cross-origin reads at all.
+    /// call the API from a browser. Empty: no cross-origin calls at all.
     pub cors_origins: Vec<String>,
     pub page: PageConfig,
 }
