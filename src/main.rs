@@ -521,6 +521,9 @@ async fn serve(folders: &Folders, addr: SocketAddr, token: Option<String>) -> an
     }
     let analytics = Analytics::start_in(&folders.data, &state.config);
     let state = state.with_analytics(analytics.clone());
+    if let Some(log) = analytics.path() {
+        tokio::spawn(state.popular.clone().keep_fresh(log.to_path_buf()));
+    }
     tokio::spawn(state.config.clone().watch());
     let app = router(state);
     let served = axum::serve(listener, app)

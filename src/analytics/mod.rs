@@ -13,6 +13,7 @@
 //! and rows are deleted after the configured retention.
 
 pub mod db;
+pub mod popular;
 mod writer;
 
 use std::path::{Path, PathBuf};

@@ -34,6 +34,7 @@ use utoipa_axum::routes;
 pub use error::ApiError;
 
 use crate::analytics::Analytics;
+use crate::analytics::popular::PopularQueries;
 use crate::config::Config;
 use crate::config::live::LiveConfig;
 use crate::report::{LinkChecks, NoLinkChecks};
@@ -50,6 +51,8 @@ pub struct AppState {
     pub analytics: Analytics,
     /// Where the links report reads broken links from.
     pub link_checks: Arc<dyn LinkChecks>,
+    /// Popular past queries, offered by `/suggest` beside titles.
+    pub popular: PopularQueries,
 }
 
 impl AppState {
@@ -60,6 +63,7 @@ impl AppState {
             admin_token: None,
             analytics: Analytics::disabled(),
             link_checks: Arc::new(NoLinkChecks),
+            popular: PopularQueries::default(),
         }
     }
 

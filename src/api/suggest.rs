@@ -48,7 +48,22 @@ pub async fn suggest(
     let Some(engine) = state.index.engine() else {
         return Err(ApiError::NoIndex);
     };
-    let suggestions = engine.suggest(&typed, limit);
+    // Titles and keyword phrases from the index, and popular past queries, best first; a
+    // query that says the same as a title is left out.
+    let mut scored = engine.suggest_scored(&typed, limit);
+    let popular = state.popular.suggester().suggest_scored(&typed, limit);
+    for (score, suggestion) in popular {
+        let same = |other: &Suggestion| other.text.eq_ignore_ascii_case(&suggestion.text);
+        if !scored.iter().any(|(_, existing)| same(existing)) {
+            scored.push((score, suggestion));
+        }
+    }
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let suggestions = scored
+        .into_iter()
+        .take(limit)
+        .map(|(_, suggestion)| suggestion)
+        .collect();
     Ok(Json(SuggestResponse {
         query: typed,
         suggestions,

@@ -127,6 +127,11 @@ impl Engine {
         self.suggester.suggest(typed, limit)
     }
 
+    /// [`Engine::suggest`] with scores, for merging with popular queries.
+    pub fn suggest_scored(&self, typed: &str, limit: usize) -> Vec<(f32, Suggestion)> {
+        self.suggester.suggest_scored(typed, limit)
+    }
+
     /// Section slugs and labels of this generation.
     pub fn sections(&self) -> &[(String, String)] {
         &self.generation.meta.sections

@@ -240,6 +240,14 @@ impl Suggester {
     /// Suggestions for partly typed text, best first: those starting with it, then those
     /// holding every typed word (the last one as a prefix), heavier ones first.
     pub fn suggest(&self, typed: &str, limit: usize) -> Vec<Suggestion> {
+        self.suggest_scored(typed, limit)
+            .into_iter()
+            .map(|(_, suggestion)| suggestion)
+            .collect()
+    }
+
+    /// [`Suggester::suggest`] with each suggestion's score, for merging two suggesters.
+    pub fn suggest_scored(&self, typed: &str, limit: usize) -> Vec<(f32, Suggestion)> {
         let bounded: String = typed.chars().take(MAX_TYPED_CHARS).collect();
         let typed_words = words_of(&bounded);
         let Some((last, complete)) = typed_words.split_last() else {
@@ -272,7 +280,7 @@ impl Suggester {
         scored
             .into_iter()
             .take(limit.min(MAX_SUGGESTIONS))
-            .map(|(_, id)| self.entries[id as usize].suggestion.clone())
+            .map(|(score, id)| (score, self.entries[id as usize].suggestion.clone()))
             .collect()
     }
 }
