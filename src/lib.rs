@@ -16,4 +16,5 @@ pub mod index;
 pub mod publish;
 pub mod record;
 pub mod search;
+pub mod state;
 pub mod store;

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 pub use best_bets::{BestBet, BestBets, Pin, Trigger, trigger_terms};
 pub use ranking::{DocumentMode, FieldWeights, RankingConfig};
-pub use site::{CrawlConfig, ExtractConfig, SiteConfig};
+pub use site::{CrawlConfig, ExtractConfig, LinksConfig, ScheduleConfig, SiteConfig};
 pub use synonyms::{SynonymRule, Synonyms};
 
 /// The file names inside a config folder.
@@ -150,17 +150,12 @@ mod tests {
         let config = Config::load(&dir)?;
         assert_eq!(config.ranking, RankingConfig::default());
         let defaults = SiteConfig::default();
-        assert_eq!(config.site.crawl.concurrency, defaults.crawl.concurrency);
-        assert_eq!(config.site.crawl.delay, defaults.crawl.delay);
-        assert_eq!(config.site.crawl.max_pages, defaults.crawl.max_pages);
-        assert_eq!(
-            config.site.crawl.drop_query_params,
-            defaults.crawl.drop_query_params
-        );
-        assert_eq!(
-            config.site.extract.drop_selectors,
-            defaults.extract.drop_selectors
-        );
+        assert_eq!(config.site.crawl, defaults.crawl);
+        assert_eq!(config.site.extract, defaults.extract);
+        assert_eq!(config.site.schedule, defaults.schedule);
+        assert_eq!(config.site.links, defaults.links);
+        assert!(config.site.start_urls.is_empty());
+        assert!(config.site.allowed_hosts.is_empty());
         Ok(())
     }
 }

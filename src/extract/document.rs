@@ -66,6 +66,16 @@ impl DocumentKind {
         }
     }
 
+    /// The registered media type of the format.
+    pub fn media_type(self) -> &'static str {
+        match self {
+            DocumentKind::Pdf => "application/pdf",
+            DocumentKind::Docx => {
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            }
+        }
+    }
+
     /// Decides the kind from the media type, or, when the server sent a generic one, from
     /// the first bytes and the URL's file extension.
     pub fn detect(media_type: &str, url: &Url, body: &[u8]) -> Option<DocumentKind> {

@@ -33,10 +33,37 @@ pub struct SiteRules {
 
 /// Words of a site name that say what kind of site it is rather than where it is.
 const GENERIC_SITE_WORDS: &[&str] = &[
-    "a", "and", "authority", "borough", "children", "city", "council", "county", "directory",
-    "district", "families", "family", "for", "hub", "in", "information", "local", "metropolitan",
-    "of", "offer", "people", "portal", "send", "service", "services", "site", "support", "the",
-    "website", "young", "your",
+    "a",
+    "and",
+    "authority",
+    "borough",
+    "children",
+    "city",
+    "council",
+    "county",
+    "directory",
+    "district",
+    "families",
+    "family",
+    "for",
+    "hub",
+    "in",
+    "information",
+    "local",
+    "metropolitan",
+    "of",
+    "offer",
+    "people",
+    "portal",
+    "send",
+    "service",
+    "services",
+    "site",
+    "support",
+    "the",
+    "website",
+    "young",
+    "your",
 ];
 
 /// The area names in a title suffix: " - Derbyshire Local Offer" gives `["Derbyshire"]`.
@@ -69,7 +96,10 @@ pub fn analyse(records: Vec<PageRecord>, rules: &SiteRules) -> Vec<IndexRecord> 
     };
     let urls: HashSet<&str> = records.iter().map(|record| record.url.as_str()).collect();
     let area_names = if rules.area_names.is_empty() {
-        suffix.as_deref().map(area_names_from_suffix).unwrap_or_default()
+        suffix
+            .as_deref()
+            .map(area_names_from_suffix)
+            .unwrap_or_default()
     } else {
         rules.area_names.clone()
     };
@@ -455,7 +485,10 @@ mod tests {
 
     #[test]
     fn area_names_come_from_the_site_name() {
-        assert_eq!(area_names_from_suffix(" - Derbyshire Local Offer"), vec!["Derbyshire"]);
+        assert_eq!(
+            area_names_from_suffix(" - Derbyshire Local Offer"),
+            vec!["Derbyshire"]
+        );
         assert_eq!(
             area_names_from_suffix(" | Riverford Council SEND Local Offer"),
             vec!["Riverford"]

@@ -331,7 +331,9 @@ impl Engine {
             let config = config.clone();
             let slugs = slugs.clone();
             Box::new(move |doc: DocId, score: Score| {
-                let is_local = local.as_ref().is_some_and(|column| column.get_val(doc) == 1);
+                let is_local = local
+                    .as_ref()
+                    .is_some_and(|column| column.get_val(doc) == 1);
                 let is_document = document
                     .as_ref()
                     .is_some_and(|column| column.get_val(doc) == 1);

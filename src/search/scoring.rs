@@ -54,7 +54,9 @@ pub fn static_factor(
     section: Option<&str>,
     local: bool,
 ) -> f32 {
-    document_factor(config, is_document) * section_factor(config, section) * local_factor(config, local)
+    document_factor(config, is_document)
+        * section_factor(config, section)
+        * local_factor(config, local)
 }
 
 pub fn local_factor(config: &RankingConfig, local: bool) -> f32 {

@@ -27,6 +27,8 @@ pub fn test_site_config() -> SiteConfig {
     let mut site = SiteConfig::default();
     site.crawl.delay = Duration::ZERO;
     site.crawl.request_timeout = Duration::from_secs(10);
+    site.crawl.max_retries = 1;
+    site.crawl.retry_base_delay = Duration::from_millis(10);
     site
 }
 
