@@ -15,6 +15,7 @@ pub mod extract;
 pub mod index;
 pub mod publish;
 pub mod record;
+pub mod recrawl;
 pub mod search;
 pub mod state;
 pub mod store;

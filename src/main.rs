@@ -13,10 +13,9 @@ use tracing_subscriber::EnvFilter;
 
 use offer_search::api::{AppState, router};
 use offer_search::config::Config;
-use offer_search::crawl::CrawlOptions;
 use offer_search::evaluate::{self as evaluation, Judgments, QueryScore, Summary};
-use offer_search::publish::publish_records;
 use offer_search::record::Kind;
+use offer_search::recrawl::{RunOptions, Trigger, run_crawl};
 use offer_search::search::live::LiveIndex;
 use offer_search::search::{Engine, MAX_LIMIT, SearchRequest};
 use offer_search::store::{DataDir, Generation, StoreError};
@@ -70,9 +69,13 @@ enum Command {
         folders: Folders,
         /// Where to start; replaces `start_urls` in site.toml.
         start_urls: Vec<String>,
-        /// Publish even when the crawl found no pages or far fewer than the current index.
+        /// Publish even when the crawl found no pages, far fewer than the current index, or
+        /// stopped early (error budget, deadline).
         #[arg(long)]
         force: bool,
+        /// Fetch and extract everything again instead of asking what changed.
+        #[arg(long)]
+        full: bool,
     },
     /// Serve the HTTP API over the current index generation.
     Serve {
@@ -196,7 +199,8 @@ fn run() -> anyhow::Result<()> {
             folders,
             start_urls,
             force,
-        } => runtime.block_on(crawl(&folders, &start_urls, force)),
+            full,
+        } => runtime.block_on(crawl(&folders, &start_urls, force, full)),
         Command::Serve {
             folders,
             addr,
@@ -258,36 +262,32 @@ fn load_config(dir: &Path) -> anyhow::Result<Config> {
     Config::load(dir).with_context(|| format!("cannot load config folder `{}`", dir.display()))
 }
 
-/// Crawls `start_urls` (or the config's) into a new generation of `data`.
+/// Crawls `start_urls` (or the config's) into a new generation of `data`, incrementally
+/// unless `full`. A crawl that a safety check refuses to publish is an error.
 async fn crawl_and_publish(
     data: &DataDir,
     config: &Config,
     start_urls: Vec<url::Url>,
     force: bool,
+    full: bool,
 ) -> anyhow::Result<Generation> {
     let lock = data.lock()?;
-    let mut options = CrawlOptions::new(start_urls, config.site.clone());
+    let mut options = RunOptions::new(Trigger::Command);
+    options.start_urls = start_urls;
+    options.force = force;
+    options.full = full;
     options.progress = std::io::stderr().is_terminal();
-    let output = offer_search::crawl::crawl(options).await?;
+    let run = run_crawl(data, config, lock, options).await?;
 
-    let summary = &output.summary;
-    let skipped: usize = summary.skipped.values().sum();
-    eprintln!(
-        "crawled {} page(s) and {} document(s) in {:.1}s; skipped {skipped}{}",
-        summary.pages,
-        summary.documents,
-        summary.elapsed.as_secs_f64(),
-        describe_skipped(&summary.skipped),
-    );
-    let summary_json = serde_json::to_value(summary).ok();
-
-    let data = data.clone();
-    let config = config.clone();
-    let generation = tokio::task::spawn_blocking(move || {
-        publish_records(&data, &lock, &config, output.records, summary_json, force)
-    })
-    .await
-    .context("the indexing task failed")??;
+    eprintln!("{}", run.report.one_line());
+    eprintln!("report: {}", run.report_path.display());
+    let Some(generation) = run.generation else {
+        let reason = run
+            .report
+            .refused
+            .unwrap_or_else(|| "not publishing".to_string());
+        anyhow::bail!("{reason}");
+    };
     eprintln!(
         "published generation {}: {} page(s), {} document(s)",
         generation.number, generation.meta.num_pages, generation.meta.num_documents
@@ -295,18 +295,12 @@ async fn crawl_and_publish(
     Ok(generation)
 }
 
-fn describe_skipped(skipped: &std::collections::BTreeMap<String, usize>) -> String {
-    if skipped.is_empty() {
-        return String::new();
-    }
-    let parts: Vec<String> = skipped
-        .iter()
-        .map(|(reason, count)| format!("{reason} {count}"))
-        .collect();
-    format!(" ({})", parts.join(", "))
-}
-
-async fn crawl(folders: &Folders, start_urls: &[String], force: bool) -> anyhow::Result<()> {
+async fn crawl(
+    folders: &Folders,
+    start_urls: &[String],
+    force: bool,
+    full: bool,
+) -> anyhow::Result<()> {
     let config = load_config(&folders.config)?;
     let mut urls = Vec::new();
     for text in start_urls {
@@ -324,7 +318,7 @@ async fn crawl(folders: &Folders, start_urls: &[String], force: bool) -> anyhow:
         folders.config.join("site.toml").display()
     );
     let data = DataDir::new(&folders.data);
-    crawl_and_publish(&data, &config, urls, force).await?;
+    crawl_and_publish(&data, &config, urls, force, full).await?;
     Ok(())
 }
 
@@ -344,7 +338,8 @@ async fn demo(data_dir: &Path, config_dir: &Path, addr: SocketAddr) -> anyhow::R
     eprintln!("sample Local Offer site at {}", site.base_url());
 
     let data = DataDir::new(data_dir);
-    crawl_and_publish(&data, &config, vec![site.base_url().clone()], true).await?;
+    // The sample site's port changes every run, so its state never applies: crawl in full.
+    crawl_and_publish(&data, &config, vec![site.base_url().clone()], true, true).await?;
 
     let index = LiveIndex::open(data).context("cannot open the demo index")?;
     let listener = tokio::net::TcpListener::bind(addr)
