@@ -111,6 +111,14 @@ enum Command {
         #[arg(long)]
         explain: bool,
     },
+    /// Check the external links found on crawled pages, and list broken internal ones.
+    Links {
+        #[command(flatten)]
+        folders: Folders,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
     /// List every page and document in the current index.
     Pages {
         #[command(flatten)]
@@ -229,6 +237,7 @@ fn run() -> anyhow::Result<()> {
             search(&folders, &options)
         }
         Command::Pages { folders, json } => pages(&folders, json),
+        Command::Links { folders, json } => runtime.block_on(links(&folders, json)),
         Command::Evaluate {
             folders,
             judgments,
@@ -410,6 +419,13 @@ async fn serve(folders: &Folders, addr: SocketAddr, token: Option<String>) -> an
         tracing::info!("admin routes are off: no admin token is configured");
     }
     tokio::spawn(state.config.clone().watch());
+    if let Some(interval) = state.config.load().site.schedule.recrawl_interval {
+        tracing::info!(
+            interval_mins = interval.as_secs() / 60,
+            "scheduled recrawls are on"
+        );
+    }
+    tokio::spawn(state.recrawler.clone().run_schedule());
     let app = router(state);
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
@@ -523,6 +539,64 @@ fn pages(folders: &Folders, json: bool) -> anyhow::Result<()> {
             outln!("{kind:<9} {section:<24} {}  {}", facts.path, facts.title);
         }
     }
+    Ok(())
+}
+
+async fn links(folders: &Folders, json: bool) -> anyhow::Result<()> {
+    let config = load_config(&folders.config)?;
+    let data = DataDir::new(&folders.data);
+    anyhow::ensure!(
+        data.root().join(offer_search::state::STATE_FILE).is_file(),
+        "no crawl state in `{}`: run `offer-search crawl --data {}` first",
+        data.root().display(),
+        data.root().display()
+    );
+    let report = offer_search::links::check_stored_links(&data, &config.site).await?;
+    let internal = offer_search::state::CrawlState::open(&data)?.broken_links()?;
+    let internal_broken: Vec<serde_json::Value> = internal
+        .pages
+        .iter()
+        .flat_map(|(page, entries)| {
+            entries
+                .iter()
+                .filter(|entry| entry.scope == "internal")
+                .map(move |entry| {
+                    serde_json::json!({"url": entry.url, "reason": entry.reason, "page": page})
+                })
+        })
+        .collect();
+
+    if json {
+        let body = serde_json::json!({
+            "external": report,
+            "internal_broken": internal_broken,
+        });
+        outln!("{}", serde_json::to_string_pretty(&body)?);
+        return Ok(());
+    }
+    for link in &report.links {
+        let pages = link.pages.len();
+        outln!("{link}\t{}\t(on {pages} page(s))", link.url);
+        for page in &link.pages {
+            outln!("    {page}");
+        }
+    }
+    for broken in &internal_broken {
+        outln!(
+            "broken: {} (internal)\t{}\ton {}",
+            broken["reason"].as_str().unwrap_or_default(),
+            broken["url"].as_str().unwrap_or_default(),
+            broken["page"].as_str().unwrap_or_default()
+        );
+    }
+    outln!(
+        "{} external link(s): {} ok, {} broken, {} blocked by policy; {} broken internal link(s)",
+        report.checked,
+        report.ok,
+        report.broken,
+        report.blocked,
+        internal_broken.len()
+    );
     Ok(())
 }
 

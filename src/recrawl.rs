@@ -19,6 +19,7 @@ use crate::config::Config;
 use crate::config::live::LiveConfig;
 use crate::crawl::revisit::{PreviousCrawl, fingerprint};
 use crate::crawl::{CrawlError, CrawlOptions, CrawlSummary, crawl};
+use crate::links::check_stored_links;
 use crate::publish::{PublishError, publish_records};
 use crate::state::{CrawlState, StateError};
 use crate::store::{CrawlLock, DataDir, Generation, StoreError};
@@ -389,6 +390,15 @@ impl Recrawler {
             let error = match outcome {
                 Ok(run) => {
                     tracing::info!(summary = %run.report.one_line(), "recrawl finished");
+                    let check_links = trigger == Trigger::Schedule
+                        && run.report.published
+                        && config.site.links.check_on_schedule;
+                    if check_links
+                        && let Err(err) =
+                            check_stored_links(&recrawler.inner.data, &config.site).await
+                    {
+                        tracing::warn!(error = %err, "link check after the scheduled crawl failed");
+                    }
                     run.report.refused.clone()
                 }
                 Err(err) => {

@@ -22,6 +22,11 @@ pub enum ApiError {
     Unauthorized,
     /// A config change that does not validate; the message names the file and key.
     InvalidConfig(String),
+    /// The request clashes with work in progress (a crawl already running).
+    Conflict {
+        code: &'static str,
+        message: String,
+    },
     /// Something failed on our side; the details are logged, not sent.
     Internal(String),
 }
@@ -68,6 +73,7 @@ impl IntoResponse for ApiError {
             ApiError::InvalidConfig(message) => {
                 (StatusCode::UNPROCESSABLE_ENTITY, "invalid_config", message)
             }
+            ApiError::Conflict { code, message } => (StatusCode::CONFLICT, code, message),
             ApiError::Internal(detail) => {
                 tracing::error!(error = %detail, "request failed");
                 (
