@@ -149,7 +149,7 @@ enum Command {
     /// Extract one document from stdin (the isolated worker the crawler starts).
     #[command(name = "extract-document", hide = true)]
     ExtractDocument {
-        /// `pdf` or `docx`.
+        /// `pdf`, `docx`, `odt` or `rtf`.
         #[arg(long)]
         kind: String,
     },

@@ -17,7 +17,7 @@ use url::Url;
 
 use crate::config::Config;
 use crate::config::live::LiveConfig;
-use crate::crawl::revisit::{PreviousCrawl, fingerprint};
+use crate::crawl::revisit::fingerprint;
 use crate::crawl::{CrawlError, CrawlOptions, CrawlSummary, crawl};
 use crate::links::check_stored_links;
 use crate::publish::{PublishError, publish_records};
@@ -186,11 +186,11 @@ pub async fn run_crawl(
     let full = options.full;
     let (state, previous) = tokio::task::spawn_blocking(move || {
         let state = CrawlState::open(&state_data)?;
-        let previous = if full {
-            PreviousCrawl::default()
-        } else {
-            state.previous(&state_fingerprint)?
-        };
+        let mut previous = state.previous(&state_fingerprint)?;
+        if full {
+            // Still compared with the last index, but nothing is reused.
+            previous.fetches.clear();
+        }
         Ok::<_, StateError>((state, previous))
     })
     .await

@@ -268,10 +268,15 @@ impl CrawlState {
         Ok(())
     }
 
-    /// What the last crawl stored, if it was made under `fingerprint` (see
-    /// [`crate::crawl::revisit::fingerprint`]); otherwise nothing, so the crawl is full.
-    /// Rows that no longer decode are left out: that URL is simply fetched afresh.
+    /// What the last crawl stored: the records it indexed, and its fetches when they were
+    /// made under `fingerprint` (see [`crate::crawl::revisit::fingerprint`]); without
+    /// fetches the crawl is full. Rows that no longer decode are left out: that URL is
+    /// simply fetched afresh.
     pub fn previous(&self, fingerprint: &str) -> Result<PreviousCrawl, StateError> {
+        let mut previous = PreviousCrawl {
+            fetches: Default::default(),
+            indexed: self.indexed()?,
+        };
         let stored: Option<String> = self
             .conn
             .query_row(
@@ -287,10 +292,9 @@ impl CrawlState {
                     "extraction settings changed since the last crawl: crawling in full"
                 );
             }
-            return Ok(PreviousCrawl::default());
+            return Ok(previous);
         }
 
-        let mut previous = PreviousCrawl::default();
         let mut statement = self
             .conn
             .prepare(
@@ -318,7 +322,11 @@ impl CrawlState {
             let fetch = row.into_fetch();
             previous.fetches.insert(fetch.key.clone(), fetch);
         }
+        Ok(previous)
+    }
 
+    /// The records the last published crawl indexed: URL → content hash.
+    fn indexed(&self) -> Result<std::collections::HashMap<String, String>, StateError> {
         let mut statement = self
             .conn
             .prepare("SELECT url, content_hash FROM indexed")
@@ -326,12 +334,13 @@ impl CrawlState {
         let rows = statement
             .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
             .map_err(self.sql_error("read indexed records"))?;
+        let mut indexed = std::collections::HashMap::new();
         for row in rows {
             let (url, hash): (String, String) =
                 row.map_err(self.sql_error("read indexed records"))?;
-            previous.indexed.insert(url, hash);
+            indexed.insert(url, hash);
         }
-        Ok(previous)
+        Ok(indexed)
     }
 
     /// Replaces the stored crawl with `output`: its fetches (made under `fingerprint`),
@@ -837,7 +846,16 @@ mod tests {
         );
         assert!(previous.validators_for("http://site.test/a").is_some());
 
-        assert!(state.previous("f2")?.fetches.is_empty());
+        let other = state.previous("f2")?;
+        assert!(
+            other.fetches.is_empty(),
+            "fetches need the same fingerprint"
+        );
+        assert_eq!(
+            other.indexed.len(),
+            1,
+            "the indexed set is kept for comparison"
+        );
         Ok(())
     }
 
