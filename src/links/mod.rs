@@ -165,6 +165,8 @@ pub async fn check_links(
         .dns_resolver(PolicyResolver {
             allow_private: config.allow_private,
         })
+        // Through a proxy, names would be resolved by the proxy, out of the policy's sight.
+        .no_proxy()
         .build()
         .map_err(|err| LinksError::Client(err.to_string()))?;
     let checker = Arc::new(Checker {
