@@ -92,8 +92,8 @@ impl CrawlReport {
         let skipped: usize = summary.skipped.values().sum();
         let mut line = format!(
             "{} crawl: {} page(s), {} document(s); {} new, {} changed, {} unchanged, {} removed; \
-             {} fetched, {} not modified, {} request(s), {} retr{}; skipped {skipped}{}; \
-             {} external link(s), {} broken internal link(s); {:.1}s",
+             {} fetched, {} not modified, {} request(s), {} retr{}, {} KiB; skipped \
+             {skipped}{}; {} external link(s), {} broken internal link(s); {:.1}s",
             summary.mode,
             summary.pages,
             summary.documents,
@@ -106,6 +106,7 @@ impl CrawlReport {
             summary.requests,
             summary.retries,
             if summary.retries == 1 { "y" } else { "ies" },
+            summary.downloaded_bytes / 1024,
             describe_skipped(&summary.skipped),
             summary.external_links,
             summary.broken_links,

@@ -310,6 +310,14 @@ fn replica_recrawl_through_the_binary() {
         (Some(0), Some(0))
     );
     assert!(second["not_modified"].as_u64() >= Some(77), "{second}");
+    // Only robots.txt and the sitemap come with a body now.
+    let downloaded = |report: &serde_json::Value| report["downloaded_bytes"].as_u64().unwrap_or(0);
+    assert!(
+        downloaded(&second) * 20 < downloaded(&first),
+        "{} bytes against {}",
+        downloaded(&second),
+        downloaded(&first)
+    );
 
     let edited = site_dir.join("social-care/social-care.aspx");
     let text = std::fs::read_to_string(&edited).expect("page text");

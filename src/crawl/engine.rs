@@ -943,6 +943,7 @@ impl State {
             removed: changes.removed,
             requests: counts.requests,
             retries: counts.retries,
+            downloaded_bytes: counts.body_bytes,
             skipped: self.skipped,
             external_links: external.len(),
             broken_links: broken_links.len(),

@@ -12,7 +12,7 @@
 //! trickles bytes cannot hold a request past it.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -69,6 +69,8 @@ pub struct FetchCounts {
     /// Requests sent, retries included.
     pub requests: usize,
     pub retries: usize,
+    /// Body bytes received (after decompression).
+    pub body_bytes: u64,
 }
 
 /// A request that brought no usable answer.
@@ -143,6 +145,7 @@ pub struct Fetcher {
     gates: Mutex<HashMap<String, Arc<HostGate>>>,
     requests: AtomicUsize,
     retries: AtomicUsize,
+    body_bytes: AtomicU64,
 }
 
 impl Fetcher {
@@ -172,6 +175,7 @@ impl Fetcher {
             gates: Mutex::new(HashMap::new()),
             requests: AtomicUsize::new(0),
             retries: AtomicUsize::new(0),
+            body_bytes: AtomicU64::new(0),
         })
     }
 
@@ -180,6 +184,7 @@ impl Fetcher {
         FetchCounts {
             requests: self.requests.load(Ordering::Relaxed),
             retries: self.retries.load(Ordering::Relaxed),
+            body_bytes: self.body_bytes.load(Ordering::Relaxed),
         }
     }
 
@@ -301,6 +306,8 @@ impl Fetcher {
                 }
                 body.extend_from_slice(&chunk);
             }
+            self.body_bytes
+                .fetch_add(body.len() as u64, Ordering::Relaxed);
         }
 
         Ok(PendingResponse {

@@ -130,6 +130,8 @@ pub struct CrawlSummary {
     /// HTTP requests sent (robots.txt, sitemaps and retries included) and retries.
     pub requests: usize,
     pub retries: usize,
+    /// Response body bytes received, after decompression.
+    pub downloaded_bytes: u64,
     /// URLs not recorded, by reason (`robots`, `noindex`, `http-404`, `timeout`, ...).
     pub skipped: BTreeMap<String, usize>,
     /// Distinct links to other hosts seen on crawled pages.
