@@ -3,8 +3,11 @@
 //! The pipeline, one module per stage: [`crawl`] fetches pages and documents, [`extract`]
 //! turns each response into a [`record::PageRecord`], [`index`] adds site-level facts and
 //! writes a tantivy index generation into the data folder ([`store`]), [`search`] ranks
-//! with the rules in [`config`], and [`api`] serves it over HTTP. [`demo`] serves the bundled
-//! sample site, a fictional council's Local Offer, for the demo and the tests.
+//! with the rules in [`config`], and [`api`] serves it over HTTP. [`state`] keeps what each
+//! crawl learned so the next is incremental, [`recrawl`] runs a crawl end to end (also on a
+//! schedule inside the server), and [`links`] checks the external links crawled pages make.
+//! [`analytics`] logs searches and clicks and [`report`] turns them, the review dates and the
+//! keywords into the steering group's reports. [`demo`] serves the bundled sample site, a fictional council's Local Offer, for the demo and the tests.
 
 pub mod analytics;
 pub mod api;
@@ -14,9 +17,12 @@ pub mod demo;
 pub mod evaluate;
 pub mod extract;
 pub mod index;
+pub mod links;
 pub mod publish;
 pub mod record;
+pub mod recrawl;
 pub mod report;
 pub mod search;
 pub mod sqlite;
+pub mod state;
 pub mod store;

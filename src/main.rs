@@ -14,11 +14,10 @@ use tracing_subscriber::EnvFilter;
 use offer_search::analytics::Analytics;
 use offer_search::api::{AppState, router};
 use offer_search::config::Config;
-use offer_search::crawl::CrawlOptions;
 use offer_search::evaluate::{self as evaluation, Judgments, QueryScore, Summary};
-use offer_search::publish::publish_records;
 use offer_search::record::Kind;
-use offer_search::report::{self as reports, NoLinkChecks, ReportKind, TrackerError};
+use offer_search::recrawl::{RunOptions, Trigger, run_crawl};
+use offer_search::report::{self as reports, CrawlStateLinks, ReportKind, TrackerError};
 use offer_search::search::live::LiveIndex;
 use offer_search::search::{Engine, MAX_LIMIT, SearchRequest};
 use offer_search::store::{DataDir, Generation, StoreError};
@@ -72,9 +71,13 @@ enum Command {
         folders: Folders,
         /// Where to start; replaces `start_urls` in site.toml.
         start_urls: Vec<String>,
-        /// Publish even when the crawl found no pages or far fewer than the current index.
+        /// Publish even when the crawl found no pages, far fewer than the current index, or
+        /// stopped early (error budget, deadline).
         #[arg(long)]
         force: bool,
+        /// Fetch and extract everything again instead of asking what changed.
+        #[arg(long)]
+        full: bool,
     },
     /// Serve the HTTP API over the current index generation.
     Serve {
@@ -109,6 +112,14 @@ enum Command {
         /// Show why each result is where it is.
         #[arg(long)]
         explain: bool,
+    },
+    /// Check the external links found on crawled pages, and list broken internal ones.
+    Links {
+        #[command(flatten)]
+        folders: Folders,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
     },
     /// List every page and document in the current index.
     Pages {
@@ -171,7 +182,7 @@ enum Command {
     /// Extract one document from stdin (the isolated worker the crawler starts).
     #[command(name = "extract-document", hide = true)]
     ExtractDocument {
-        /// `pdf` or `docx`.
+        /// `pdf`, `docx`, `odt` or `rtf`.
         #[arg(long)]
         kind: String,
     },
@@ -277,7 +288,8 @@ fn run() -> anyhow::Result<()> {
             folders,
             start_urls,
             force,
-        } => runtime.block_on(crawl(&folders, &start_urls, force)),
+            full,
+        } => runtime.block_on(crawl(&folders, &start_urls, force, full)),
         Command::Serve {
             folders,
             addr,
@@ -306,6 +318,7 @@ fn run() -> anyhow::Result<()> {
             search(&folders, &options)
         }
         Command::Pages { folders, json } => pages(&folders, json),
+        Command::Links { folders, json } => runtime.block_on(links(&folders, json)),
         Command::Evaluate {
             folders,
             judgments,
@@ -363,36 +376,32 @@ fn load_config(dir: &Path) -> anyhow::Result<Config> {
     Config::load(dir).with_context(|| format!("cannot load config folder `{}`", dir.display()))
 }
 
-/// Crawls `start_urls` (or the config's) into a new generation of `data`.
+/// Crawls `start_urls` (or the config's) into a new generation of `data`, incrementally
+/// unless `full`. A crawl that a safety check refuses to publish is an error.
 async fn crawl_and_publish(
     data: &DataDir,
     config: &Config,
     start_urls: Vec<url::Url>,
     force: bool,
+    full: bool,
 ) -> anyhow::Result<Generation> {
     let lock = data.lock()?;
-    let mut options = CrawlOptions::new(start_urls, config.site.clone());
+    let mut options = RunOptions::new(Trigger::Command);
+    options.start_urls = start_urls;
+    options.force = force;
+    options.full = full;
     options.progress = std::io::stderr().is_terminal();
-    let output = offer_search::crawl::crawl(options).await?;
+    let run = run_crawl(data, config, lock, options).await?;
 
-    let summary = &output.summary;
-    let skipped: usize = summary.skipped.values().sum();
-    eprintln!(
-        "crawled {} page(s) and {} document(s) in {:.1}s; skipped {skipped}{}",
-        summary.pages,
-        summary.documents,
-        summary.elapsed.as_secs_f64(),
-        describe_skipped(&summary.skipped),
-    );
-    let summary_json = serde_json::to_value(summary).ok();
-
-    let data = data.clone();
-    let config = config.clone();
-    let generation = tokio::task::spawn_blocking(move || {
-        publish_records(&data, &lock, &config, output.records, summary_json, force)
-    })
-    .await
-    .context("the indexing task failed")??;
+    eprintln!("{}", run.report.one_line());
+    eprintln!("report: {}", run.report_path.display());
+    let Some(generation) = run.generation else {
+        let reason = run
+            .report
+            .refused
+            .unwrap_or_else(|| "not publishing".to_string());
+        anyhow::bail!("{reason}");
+    };
     eprintln!(
         "published generation {}: {} page(s), {} document(s)",
         generation.number, generation.meta.num_pages, generation.meta.num_documents
@@ -400,18 +409,12 @@ async fn crawl_and_publish(
     Ok(generation)
 }
 
-fn describe_skipped(skipped: &std::collections::BTreeMap<String, usize>) -> String {
-    if skipped.is_empty() {
-        return String::new();
-    }
-    let parts: Vec<String> = skipped
-        .iter()
-        .map(|(reason, count)| format!("{reason} {count}"))
-        .collect();
-    format!(" ({})", parts.join(", "))
-}
-
-async fn crawl(folders: &Folders, start_urls: &[String], force: bool) -> anyhow::Result<()> {
+async fn crawl(
+    folders: &Folders,
+    start_urls: &[String],
+    force: bool,
+    full: bool,
+) -> anyhow::Result<()> {
     let config = load_config(&folders.config)?;
     let mut urls = Vec::new();
     for text in start_urls {
@@ -429,7 +432,7 @@ async fn crawl(folders: &Folders, start_urls: &[String], force: bool) -> anyhow:
         folders.config.join("site.toml").display()
     );
     let data = DataDir::new(&folders.data);
-    crawl_and_publish(&data, &config, urls, force).await?;
+    crawl_and_publish(&data, &config, urls, force, full).await?;
     Ok(())
 }
 
@@ -449,7 +452,8 @@ async fn demo(data_dir: &Path, config_dir: &Path, addr: SocketAddr) -> anyhow::R
     eprintln!("sample Local Offer site at {}", site.base_url());
 
     let data = DataDir::new(data_dir);
-    crawl_and_publish(&data, &config, vec![site.base_url().clone()], true).await?;
+    // The sample site's port changes every run, so its state never applies: crawl in full.
+    crawl_and_publish(&data, &config, vec![site.base_url().clone()], true, true).await?;
 
     let index = LiveIndex::open(data).context("cannot open the demo index")?;
     let listener = tokio::net::TcpListener::bind(addr)
@@ -523,11 +527,21 @@ async fn serve(folders: &Folders, addr: SocketAddr, token: Option<String>) -> an
         tracing::info!("admin routes are off: no admin token is configured");
     }
     let analytics = Analytics::start_in(&folders.data, &state.config);
-    let state = state.with_analytics(analytics.clone());
+    let links = CrawlStateLinks::new(DataDir::new(&folders.data));
+    let state = state
+        .with_analytics(analytics.clone())
+        .with_link_checks(std::sync::Arc::new(links));
     if let Some(log) = analytics.path() {
         tokio::spawn(state.popular.clone().keep_fresh(log.to_path_buf()));
     }
     tokio::spawn(state.config.clone().watch());
+    if let Some(interval) = state.config.load().site.schedule.recrawl_interval {
+        tracing::info!(
+            interval_mins = interval.as_secs() / 60,
+            "scheduled recrawls are on"
+        );
+    }
+    tokio::spawn(state.recrawler.clone().run_schedule());
     let app = router(state);
     let served = axum::serve(
         listener,
@@ -669,6 +683,64 @@ fn pages(folders: &Folders, json: bool) -> anyhow::Result<()> {
             outln!("{kind:<9} {section:<24} {}  {}", facts.path, facts.title);
         }
     }
+    Ok(())
+}
+
+async fn links(folders: &Folders, json: bool) -> anyhow::Result<()> {
+    let config = load_config(&folders.config)?;
+    let data = DataDir::new(&folders.data);
+    anyhow::ensure!(
+        data.root().join(offer_search::state::STATE_FILE).is_file(),
+        "no crawl state in `{}`: run `offer-search crawl --data {}` first",
+        data.root().display(),
+        data.root().display()
+    );
+    let report = offer_search::links::check_stored_links(&data, &config.site).await?;
+    let internal = offer_search::state::CrawlState::open(&data)?.broken_links()?;
+    let internal_broken: Vec<serde_json::Value> = internal
+        .pages
+        .iter()
+        .flat_map(|(page, entries)| {
+            entries
+                .iter()
+                .filter(|entry| entry.scope == "internal")
+                .map(move |entry| {
+                    serde_json::json!({"url": entry.url, "reason": entry.reason, "page": page})
+                })
+        })
+        .collect();
+
+    if json {
+        let body = serde_json::json!({
+            "external": report,
+            "internal_broken": internal_broken,
+        });
+        outln!("{}", serde_json::to_string_pretty(&body)?);
+        return Ok(());
+    }
+    for link in &report.links {
+        let pages = link.pages.len();
+        outln!("{link}\t{}\t(on {pages} page(s))", link.url);
+        for page in &link.pages {
+            outln!("    {page}");
+        }
+    }
+    for broken in &internal_broken {
+        outln!(
+            "broken: {} (internal)\t{}\ton {}",
+            broken["reason"].as_str().unwrap_or_default(),
+            broken["url"].as_str().unwrap_or_default(),
+            broken["page"].as_str().unwrap_or_default()
+        );
+    }
+    outln!(
+        "{} external link(s): {} ok, {} broken, {} blocked by policy; {} broken internal link(s)",
+        report.checked,
+        report.ok,
+        report.broken,
+        report.blocked,
+        internal_broken.len()
+    );
     Ok(())
 }
 
@@ -877,7 +949,7 @@ fn report_command(folders: &Folders, options: &ReportOptions) -> anyhow::Result<
         data_dir: &folders.data,
         records: records.as_deref(),
         config: &config,
-        links: &NoLinkChecks,
+        links: &CrawlStateLinks::new(DataDir::new(&folders.data)),
     };
     let report_options = reports::Options {
         range: reports::DateRange::new(options.from, options.to)?,

@@ -5,6 +5,10 @@
 //! DATA/
 //!   CURRENT              number of the generation being served, e.g. "3\n"
 //!   crawl.lock           held by the one crawl that may write here
+//!   state.sqlite         crawl state for incremental recrawls (see `crate::state`)
+//!   reports/
+//!     crawl-3.json       the report of the crawl that published generation 3
+//!     crawl-unpublished-20261203T101500Z.json   a crawl that did not publish
 //!   generations/
 //!     3/                 a complete generation: meta.json + index/
 //!     4.building/        a build in progress, never read
@@ -28,6 +32,10 @@ const VOCABULARY_FILE: &str = "vocabulary.tsv";
 const SUGGESTIONS_FILE: &str = "suggestions.tsv";
 const BROWSE_FILE: &str = "a-to-z.json";
 const BUILDING_SUFFIX: &str = ".building";
+const REPORTS_DIR: &str = "reports";
+
+/// Report files kept in `reports/`; the oldest go first.
+const MAX_REPORTS_KEPT: usize = 100;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -133,6 +141,33 @@ impl DataDir {
 
     fn generations_dir(&self) -> PathBuf {
         self.root.join(GENERATIONS_DIR)
+    }
+
+    /// Writes `bytes` as `reports/<file_name>` and removes the oldest reports beyond the
+    /// last hundred. Returns the file's path.
+    pub fn write_report(&self, file_name: &str, bytes: &[u8]) -> Result<PathBuf, StoreError> {
+        let dir = self.root.join(REPORTS_DIR);
+        fs::create_dir_all(&dir).map_err(io_error(&dir))?;
+        let path = dir.join(file_name);
+        let temporary = dir.join(format!(".{file_name}.tmp"));
+        write_synced(&temporary, bytes)?;
+        fs::rename(&temporary, &path).map_err(io_error(&path))?;
+
+        let mut reports: Vec<(std::time::SystemTime, PathBuf)> = Vec::new();
+        for entry in fs::read_dir(&dir).map_err(io_error(&dir))? {
+            let entry = entry.map_err(io_error(&dir))?;
+            let modified = entry
+                .metadata()
+                .and_then(|metadata| metadata.modified())
+                .map_err(io_error(&dir))?;
+            reports.push((modified, entry.path()));
+        }
+        reports.sort();
+        let excess = reports.len().saturating_sub(MAX_REPORTS_KEPT);
+        for (_, old) in reports.into_iter().take(excess) {
+            fs::remove_file(&old).map_err(io_error(&old))?;
+        }
+        Ok(path)
     }
 
     /// Takes the crawl lock, or fails at once when another process holds it.
@@ -309,6 +344,23 @@ mod tests {
         let mut remaining = remaining;
         remaining.sort();
         assert_eq!(remaining, vec!["2", "3"]);
+        Ok(())
+    }
+
+    #[test]
+    fn reports_are_written_and_pruned() -> Result<(), StoreError> {
+        let temp = tempfile::tempdir().map_err(io_error(Path::new("tmp")))?;
+        let data = DataDir::new(temp.path());
+        let path = data.write_report("crawl-1.json", b"{}")?;
+        assert_eq!(path, temp.path().join("reports/crawl-1.json"));
+        assert_eq!(fs::read(&path).map_err(io_error(&path))?, b"{}");
+        for number in 0..MAX_REPORTS_KEPT + 5 {
+            data.write_report(&format!("crawl-x{number}.json"), b"{}")?;
+        }
+        let kept = fs::read_dir(temp.path().join(REPORTS_DIR))
+            .map_err(io_error(temp.path()))?
+            .count();
+        assert_eq!(kept, MAX_REPORTS_KEPT);
         Ok(())
     }
 

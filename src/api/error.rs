@@ -37,6 +37,11 @@ pub enum ApiError {
     Timeout,
     /// The request body is over `limits.max_body_bytes`.
     TooLarge,
+    /// The request clashes with work in progress (a crawl already running).
+    Conflict {
+        code: &'static str,
+        message: String,
+    },
     /// Something failed on our side; the details are logged, not sent.
     Internal(String),
 }
@@ -72,6 +77,7 @@ impl ApiError {
             ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Timeout => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -160,6 +166,7 @@ impl IntoResponse for ApiError {
                 problems = Some(listed);
                 (code, message)
             }
+            ApiError::Conflict { code, message } => (code, message),
             ApiError::Internal(detail) => {
                 tracing::error!(error = %detail, "request failed");
                 (

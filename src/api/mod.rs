@@ -1,6 +1,7 @@
 //! The HTTP API (axum): `/search`, `/suggest`, `/browse`, `/health`, `/openapi.json`, click
-//! logging (`/click`, `/events`), `/metrics`, the admin surface (reports, tracker import, rule
-//! tester and the admin page) and the search page at `/`.
+//! logging (`/click`, `/events`), `/metrics`, the admin surface behind a token (reports,
+//! tracker import, rule tester, recrawls, crawl status, broken links and the admin page) and
+//! the search page at `/`.
 //!
 //! Handlers are thin: they validate parameters, call a function free of HTTP types on a
 //! blocking thread, and turn the outcome into JSON. [`error::ApiError`] is the one place that
@@ -22,6 +23,7 @@ mod rules;
 mod search;
 mod suggest;
 
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use axum::Router;
@@ -38,10 +40,11 @@ use crate::analytics::Analytics;
 use crate::analytics::popular::PopularQueries;
 use crate::config::Config;
 use crate::config::live::LiveConfig;
+use crate::recrawl::Recrawler;
 use crate::report::{LinkChecks, NoLinkChecks};
 use crate::search::live::LiveIndex;
 
-/// Shared services behind every request. Cloning is cheap.
+/// Shared services behind every request. Cheap to clone.
 #[derive(Clone)]
 pub struct AppState {
     pub index: LiveIndex,
@@ -54,17 +57,22 @@ pub struct AppState {
     pub link_checks: Arc<dyn LinkChecks>,
     /// Popular past queries, offered by `/suggest` beside titles.
     pub popular: PopularQueries,
+    /// Runs crawls of the served data folder (admin requests and the schedule).
+    pub recrawler: Recrawler,
 }
 
 impl AppState {
     pub fn new(index: LiveIndex, config: Config) -> AppState {
+        let config = LiveConfig::new(config);
+        let recrawler = Recrawler::new(index.data().clone(), config.clone(), None);
         AppState {
             index,
-            config: LiveConfig::new(config),
+            config,
             admin_token: None,
             analytics: Analytics::disabled(),
             link_checks: Arc::new(NoLinkChecks),
             popular: PopularQueries::default(),
+            recrawler,
         }
     }
 
@@ -75,6 +83,17 @@ impl AppState {
 
     pub fn with_link_checks(mut self, link_checks: Arc<dyn LinkChecks>) -> AppState {
         self.link_checks = link_checks;
+        self
+    }
+
+    /// Runs the document worker of crawls from `program` instead of this executable
+    /// (tests run the router inside a test binary).
+    pub fn with_worker_program(mut self, program: PathBuf) -> AppState {
+        self.recrawler = Recrawler::new(
+            self.index.data().clone(),
+            self.config.clone(),
+            Some(program),
+        );
         self
     }
 
@@ -110,6 +129,9 @@ pub fn router(state: AppState) -> Router {
             .route("/admin/review/tracker", post(reports::import_tracker))
             .route("/admin/analytics/status", get(reports::analytics_status))
             .route("/admin/rules/test", post(rules::test_rules))
+            .route("/admin/recrawl", post(admin::recrawl))
+            .route("/admin/crawl", get(admin::crawl_status))
+            .route("/admin/links", get(admin::broken_links))
             .route_layer(from_fn_with_state(state.clone(), admin::require_token));
         // The page itself holds no data: it asks for the token and sends it with each call.
         let page = Router::new()

@@ -22,7 +22,7 @@ pub use insight::{
     AnalyticsConfig, EscalationStage, InsightConfig, KeywordLintConfig, ReviewConfig,
 };
 pub use ranking::{DocumentMode, FieldWeights, RankingConfig};
-pub use site::{CrawlConfig, ExtractConfig, SiteConfig};
+pub use site::{CrawlConfig, ExtractConfig, LinksConfig, ScheduleConfig, SiteConfig};
 pub use synonyms::{SynonymRule, Synonyms};
 
 /// The file names inside a config folder.
@@ -235,17 +235,12 @@ mod tests {
         assert_eq!(config.api, ApiConfig::default());
         assert_eq!(config.classify, ClassifyConfig::default());
         let defaults = SiteConfig::default();
-        assert_eq!(config.site.crawl.concurrency, defaults.crawl.concurrency);
-        assert_eq!(config.site.crawl.delay, defaults.crawl.delay);
-        assert_eq!(config.site.crawl.max_pages, defaults.crawl.max_pages);
-        assert_eq!(
-            config.site.crawl.drop_query_params,
-            defaults.crawl.drop_query_params
-        );
-        assert_eq!(
-            config.site.extract.drop_selectors,
-            defaults.extract.drop_selectors
-        );
+        assert_eq!(config.site.crawl, defaults.crawl);
+        assert_eq!(config.site.extract, defaults.extract);
+        assert_eq!(config.site.schedule, defaults.schedule);
+        assert_eq!(config.site.links, defaults.links);
+        assert!(config.site.start_urls.is_empty());
+        assert!(config.site.allowed_hosts.is_empty());
         assert_eq!(config.insight, InsightConfig::default());
         Ok(())
     }

@@ -17,6 +17,10 @@ struct RawSite {
     crawl: RawCrawl,
     #[serde(default)]
     extract: RawExtract,
+    #[serde(default)]
+    schedule: RawSchedule,
+    #[serde(default)]
+    links: RawLinks,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -43,6 +47,12 @@ struct RawCrawl {
     respect_robots: Option<bool>,
     document_timeout_secs: Option<u64>,
     document_memory_mb: Option<u64>,
+    max_retries: Option<u32>,
+    retry_base_delay_ms: Option<u64>,
+    max_retry_delay_secs: Option<u64>,
+    max_consecutive_failures: Option<usize>,
+    max_failure_percent: Option<u8>,
+    max_crawl_minutes: Option<u64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -51,6 +61,22 @@ struct RawExtract {
     drop_selectors: Option<Vec<String>>,
     main_selectors: Option<Vec<String>>,
     title_suffix: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSchedule {
+    recrawl_interval_minutes: Option<u64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLinks {
+    allow_private: Option<bool>,
+    timeout_secs: Option<u64>,
+    delay_ms: Option<u64>,
+    concurrency: Option<usize>,
+    check_on_schedule: Option<bool>,
 }
 
 /// Validated `site.toml`.
@@ -65,10 +91,12 @@ pub struct SiteConfig {
     pub area_names: Vec<String>,
     pub crawl: CrawlConfig,
     pub extract: ExtractConfig,
+    pub schedule: ScheduleConfig,
+    pub links: LinksConfig,
 }
 
 /// Limits and politeness for the crawler.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CrawlConfig {
     /// Requests in flight at once, over all hosts.
     pub concurrency: usize,
@@ -86,10 +114,58 @@ pub struct CrawlConfig {
     pub document_timeout: Duration,
     /// Address-space limit for the document worker, in MiB.
     pub document_memory_mb: u64,
+    /// Further tries after a 5xx, a 429 or a timeout; 0 means one try only.
+    pub max_retries: u32,
+    /// The wait before the first retry; each further retry waits twice as long.
+    pub retry_base_delay: Duration,
+    /// The longest wait before a retry, whether from backoff or a `Retry-After` header.
+    pub max_retry_delay: Duration,
+    /// Stop fetching new URLs after this many failures in a row; 0 turns the check off.
+    pub max_consecutive_failures: usize,
+    /// Stop fetching new URLs once this share of requests failed (checked from the
+    /// twentieth request on); 0 turns the check off.
+    pub max_failure_percent: u8,
+    /// Wall-clock limit of one whole crawl; `None` means no limit.
+    pub deadline: Option<Duration>,
+}
+
+/// When `serve` recrawls by itself.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ScheduleConfig {
+    /// Time between the end of one scheduled crawl and the start of the next; `None`
+    /// turns the schedule off.
+    pub recrawl_interval: Option<Duration>,
+}
+
+/// How the external link checker probes links found on crawled pages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinksConfig {
+    /// Probe links whose host is a private, loopback or link-local address.
+    pub allow_private: bool,
+    /// Per-request limit, connection included.
+    pub timeout: Duration,
+    /// Minimum gap between two requests to one host.
+    pub delay: Duration,
+    /// Hosts probed at once.
+    pub concurrency: usize,
+    /// Check links after each scheduled crawl that published.
+    pub check_on_schedule: bool,
+}
+
+impl Default for LinksConfig {
+    fn default() -> Self {
+        LinksConfig {
+            allow_private: false,
+            timeout: Duration::from_secs(10),
+            delay: Duration::from_millis(1000),
+            concurrency: 4,
+            check_on_schedule: false,
+        }
+    }
 }
 
 /// What to strip from HTML before taking its text.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ExtractConfig {
     /// CSS selectors of page chrome removed before the main text is taken.
     pub drop_selectors: Vec<String>,
@@ -114,6 +190,12 @@ impl Default for CrawlConfig {
             respect_robots: true,
             document_timeout: Duration::from_secs(20),
             document_memory_mb: 1024,
+            max_retries: 2,
+            retry_base_delay: Duration::from_millis(500),
+            max_retry_delay: Duration::from_secs(60),
+            max_consecutive_failures: 25,
+            max_failure_percent: 50,
+            deadline: Some(Duration::from_secs(4 * 60 * 60)),
         }
     }
 }
@@ -201,6 +283,14 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<SiteConfig, ConfigError> 
 
     let crawl = validate_crawl(path, raw.crawl, defaults.crawl)?;
     let extract = validate_extract(path, raw.extract, defaults.extract)?;
+    let schedule = ScheduleConfig {
+        recrawl_interval: raw
+            .schedule
+            .recrawl_interval_minutes
+            .filter(|minutes| *minutes > 0)
+            .map(|minutes| Duration::from_secs(minutes.saturating_mul(60))),
+    };
+    let links = validate_links(path, raw.links, defaults.links)?;
 
     Ok(SiteConfig {
         start_urls,
@@ -208,6 +298,8 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<SiteConfig, ConfigError> 
         area_names: raw.site.area_names,
         crawl,
         extract,
+        schedule,
+        links,
     })
 }
 
@@ -272,6 +364,25 @@ fn validate_crawl(
     if user_agent.trim().is_empty() {
         return Err(invalid(path, "crawl.user_agent", "must not be empty"));
     }
+    let max_retries = raw.max_retries.unwrap_or(defaults.max_retries);
+    if max_retries > 10 {
+        return Err(invalid(path, "crawl.max_retries", "must be at most 10"));
+    }
+    let max_failure_percent = raw
+        .max_failure_percent
+        .unwrap_or(defaults.max_failure_percent);
+    if max_failure_percent > 100 {
+        return Err(invalid(
+            path,
+            "crawl.max_failure_percent",
+            "must be between 0 and 100",
+        ));
+    }
+    let deadline = match raw.max_crawl_minutes {
+        Some(0) => None,
+        Some(minutes) => Some(Duration::from_secs(minutes.saturating_mul(60))),
+        None => defaults.deadline,
+    };
 
     Ok(CrawlConfig {
         concurrency,
@@ -287,6 +398,49 @@ fn validate_crawl(
         respect_robots: raw.respect_robots.unwrap_or(defaults.respect_robots),
         document_timeout: Duration::from_secs(document_timeout_secs),
         document_memory_mb,
+        max_retries,
+        retry_base_delay: raw
+            .retry_base_delay_ms
+            .map(Duration::from_millis)
+            .unwrap_or(defaults.retry_base_delay),
+        max_retry_delay: raw
+            .max_retry_delay_secs
+            .map(Duration::from_secs)
+            .unwrap_or(defaults.max_retry_delay),
+        max_consecutive_failures: raw
+            .max_consecutive_failures
+            .unwrap_or(defaults.max_consecutive_failures),
+        max_failure_percent,
+        deadline,
+    })
+}
+
+fn validate_links(
+    path: &Path,
+    raw: RawLinks,
+    defaults: LinksConfig,
+) -> Result<LinksConfig, ConfigError> {
+    let timeout_secs = raw.timeout_secs.unwrap_or(defaults.timeout.as_secs());
+    if timeout_secs == 0 {
+        return Err(invalid(path, "links.timeout_secs", "must be at least 1"));
+    }
+    let concurrency = raw.concurrency.unwrap_or(defaults.concurrency);
+    if !(1..=64).contains(&concurrency) {
+        return Err(invalid(
+            path,
+            "links.concurrency",
+            "must be between 1 and 64",
+        ));
+    }
+    Ok(LinksConfig {
+        allow_private: raw.allow_private.unwrap_or(defaults.allow_private),
+        timeout: Duration::from_secs(timeout_secs),
+        delay: raw
+            .delay_ms
+            .map(Duration::from_millis)
+            .unwrap_or(defaults.delay),
+        concurrency,
+        check_on_schedule: raw.check_on_schedule.unwrap_or(defaults.check_on_schedule),
     })
 }
 
@@ -347,6 +501,44 @@ mod tests {
         )
         .unwrap_err();
         assert!(err.to_string().contains("site.start_urls[0]"), "{err}");
+    }
+
+    #[test]
+    fn schedule_and_links_keys() -> Result<(), ConfigError> {
+        let text = "[schedule]\nrecrawl_interval_minutes = 90\n\
+                    [links]\nallow_private = true\ndelay_ms = 0\n\
+                    [crawl]\nmax_crawl_minutes = 0\nmax_retries = 0\n";
+        let config = parse(Path::new("site.toml"), text)?;
+        assert_eq!(
+            config.schedule.recrawl_interval,
+            Some(Duration::from_secs(90 * 60))
+        );
+        assert!(config.links.allow_private);
+        assert_eq!(config.links.delay, Duration::ZERO);
+        assert_eq!(config.crawl.deadline, None);
+        assert_eq!(config.crawl.max_retries, 0);
+
+        let off = parse(
+            Path::new("site.toml"),
+            "[schedule]\nrecrawl_interval_minutes = 0\n",
+        )?;
+        assert_eq!(off.schedule.recrawl_interval, None);
+        Ok(())
+    }
+
+    #[test]
+    fn out_of_range_budget_is_refused() {
+        let err = parse(
+            Path::new("site.toml"),
+            "[crawl]\nmax_failure_percent = 150\n",
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string().contains("crawl.max_failure_percent"),
+            "{err}"
+        );
+        let err = parse(Path::new("site.toml"), "[links]\nconcurrency = 0\n").unwrap_err();
+        assert!(err.to_string().contains("links.concurrency"), "{err}");
     }
 
     #[test]

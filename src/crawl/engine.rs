@@ -6,11 +6,12 @@
 //! moment still end as one record. The one piece of state jobs share is the set of
 //! claimed URL keys, so a redirect never fetches a page another job already owns.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 use std::io::IsTerminal;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
+use chrono::Utc;
 use indicatif::{ProgressBar, ProgressStyle};
 use tokio::sync::OnceCell;
 use tokio::task::JoinSet;
@@ -18,11 +19,12 @@ use tracing::Instrument;
 use url::Url;
 
 use super::fetch::{FetchError, Fetcher, Response, host_key};
+use super::revisit::{Extraction, FetchRecord, PreviousCrawl, StoredDocument, StoredPage};
 use super::robots::{self, RobotsRules};
 use super::scope::Scope;
 use super::sitemap::{self, SitemapEntry};
 use super::urlnorm;
-use super::{CrawlError, CrawlOptions, CrawlOutput, CrawlSummary};
+use super::{BrokenLink, CrawlError, CrawlOptions, CrawlOutput, CrawlSummary, Stopped};
 use crate::config::CrawlConfig;
 use crate::extract::document::{DocumentError, DocumentKind, DocumentWorker, WorkerLimits};
 use crate::extract::html::{ExtractedHtml, HtmlExtractor, parse_robots_directives};
@@ -44,6 +46,10 @@ const MAX_SITEMAP_FILES: usize = 50;
 /// Skips of one reason logged at warn level before the rest go to debug.
 const WARN_LOGS_PER_REASON: usize = 10;
 
+/// The failure share of the error budget is judged only after this many answers, so two
+/// early timeouts out of three requests do not stop a crawl.
+const MIN_ANSWERS_FOR_FAILURE_SHARE: usize = 20;
+
 /// Without a progress bar, an info line every this many finished URLs.
 const PROGRESS_LOG_EVERY: usize = 100;
 
@@ -51,9 +57,9 @@ const PROGRESS_LOG_EVERY: usize = 100;
 /// the site bandwidth. They are counted as `unsupported-type` without a request.
 const SKIPPED_EXTENSIONS: &[&str] = &[
     "7z", "avi", "bmp", "css", "csv", "dmg", "doc", "eot", "exe", "gif", "gz", "ico", "ics", "iso",
-    "jpeg", "jpg", "js", "json", "m4a", "mov", "mp3", "mp4", "msi", "odp", "ods", "odt", "png",
-    "ppt", "pptx", "rar", "rss", "rtf", "svg", "tar", "tgz", "tif", "tiff", "ttf", "wav", "webm",
-    "webp", "wmv", "woff", "woff2", "xls", "xlsx", "xml", "zip",
+    "jpeg", "jpg", "js", "json", "m4a", "mov", "mp3", "mp4", "msi", "odp", "ods", "png", "ppt",
+    "pptx", "rar", "rss", "svg", "tar", "tgz", "tif", "tiff", "ttf", "wav", "webm", "webp", "wmv",
+    "woff", "woff2", "xls", "xlsx", "xml", "zip",
 ];
 
 /// Reasons that are the crawl working as intended, logged at debug level only.
@@ -86,6 +92,10 @@ struct Skip {
     /// Keys that redirect to `alias_target`.
     aliases: Vec<String>,
     alias_target: Option<String>,
+    /// Where an off-site redirect pointed (normalised): an external link.
+    offsite_target: Option<String>,
+    /// The key that gave a final HTTP answer and that answer's status.
+    answered: Option<(String, u16)>,
 }
 
 impl Skip {
@@ -95,6 +105,8 @@ impl Skip {
             detail: None,
             aliases: Vec::new(),
             alias_target: None,
+            offsite_target: None,
+            answered: None,
         }
     }
 
@@ -102,6 +114,27 @@ impl Skip {
         self.detail = Some(detail.into());
         self
     }
+
+    /// Whether this skip says the server is in trouble (it counts against the error
+    /// budget), as opposed to the site saying "not this page".
+    fn is_server_failure(&self) -> bool {
+        let reason = self.reason.as_str();
+        matches!(reason, "timeout" | "network-error" | "http-429")
+            || reason
+                .strip_prefix("http-")
+                .and_then(|code| code.parse::<u16>().ok())
+                .is_some_and(|code| (500..600).contains(&code))
+    }
+}
+
+/// Whether a record's extraction ran this time or was taken from the last crawl.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reuse {
+    Extracted,
+    /// The server answered 304 Not Modified.
+    NotModified,
+    /// The body hashed the same as last time.
+    SameContent,
 }
 
 /// Where a job's redirects ended.
@@ -112,6 +145,8 @@ struct Landing {
     /// Keys of the hops before `key`.
     aliases: Vec<String>,
     response: Response,
+    /// The validators sent with the request, when it was conditional.
+    stored_validators: Option<super::fetch::Validators>,
 }
 
 #[derive(Debug)]
@@ -121,6 +156,8 @@ struct PageReport {
     extracted: ExtractedHtml,
     header_noindex: bool,
     header_nofollow: bool,
+    reuse: Reuse,
+    fetch: FetchRecord,
 }
 
 #[derive(Debug)]
@@ -129,6 +166,8 @@ struct DocumentReport {
     aliases: Vec<String>,
     record: PageRecord,
     header_noindex: bool,
+    reuse: Reuse,
+    fetch: FetchRecord,
 }
 
 #[derive(Debug)]
@@ -146,6 +185,7 @@ struct Shared {
     fetcher: Fetcher,
     extractor: HtmlExtractor,
     worker: DocumentWorker,
+    previous: PreviousCrawl,
     robots: Mutex<HashMap<String, Arc<OnceCell<Arc<RobotsRules>>>>>,
     claimed: Mutex<HashSet<String>>,
 }
@@ -251,6 +291,10 @@ pub(super) async fn run(options: CrawlOptions) -> Result<CrawlOutput, CrawlError
     let limits = WorkerLimits::from_config(&config);
     let worker = DocumentWorker::new(options.worker_program.clone(), limits)
         .map_err(|source| CrawlError::WorkerProgram { source })?;
+    let deadline = config
+        .deadline
+        .map(|limit| tokio::time::Instant::now() + limit);
+    let incremental = !options.previous.fetches.is_empty();
     let shared = Arc::new(Shared {
         agent: robots::agent_token(&config.user_agent).to_string(),
         scope: Scope::new(&start_urls, &options.site.allowed_hosts),
@@ -258,29 +302,45 @@ pub(super) async fn run(options: CrawlOptions) -> Result<CrawlOutput, CrawlError
         fetcher,
         extractor,
         worker,
+        previous: options.previous,
         robots: Mutex::new(HashMap::new()),
         claimed: Mutex::new(HashSet::new()),
     });
 
     let span = tracing::info_span!("crawl", start_url = %first_url);
     async move {
-        tracing::info!(start_urls = start_urls.len(), "crawl started");
+        tracing::info!(start_urls = start_urls.len(), incremental, "crawl started");
         let progress = Progress::new(options.progress);
         let mut state = State::new(shared);
         for url in &start_urls {
             state.offer(url);
         }
-        state.seed_from_sitemaps(&start_urls).await;
-        state.drain(&progress).await;
+        let seeding = state.seed_from_sitemaps(&start_urls);
+        let seeded = match deadline {
+            Some(deadline) => tokio::time::timeout_at(deadline, seeding).await.is_ok(),
+            None => {
+                seeding.await;
+                true
+            }
+        };
+        if !seeded {
+            tracing::warn!("crawl deadline passed while reading sitemaps");
+        }
+        state.drain(&progress, deadline).await;
         progress.finish();
 
-        let output = state.finish(started.elapsed());
+        let output = state.finish(started.elapsed(), incremental);
         let summary = &output.summary;
         tracing::info!(
             pages = summary.pages,
             documents = summary.documents,
+            new = summary.new,
+            changed = summary.changed,
+            unchanged = summary.unchanged,
+            removed = summary.removed,
             skipped = summary.skipped.values().sum::<usize>(),
             external_links = summary.external_links,
+            stopped = summary.stopped.as_ref().map(|stop| stop.reason.as_str()),
             elapsed_secs = summary.elapsed.as_secs_f64(),
             "crawl finished"
         );
@@ -304,13 +364,74 @@ struct State {
     aliases: HashMap<String, String>,
     /// Keys linked from crawled pages: a document is kept only when one is linked.
     linked: HashSet<String>,
-    external: HashSet<String>,
-    skipped: std::collections::BTreeMap<String, usize>,
+    /// External link → keys of the crawled pages carrying it.
+    external: BTreeMap<String, BTreeSet<String>>,
+    /// Each crawled page's key and the in-scope keys it links to.
+    outlinks: Vec<(String, Vec<String>)>,
+    /// Key → where it redirects off-site.
+    offsite: HashMap<String, String>,
+    /// Key → its final 4xx status, for broken internal links.
+    client_errors: HashMap<String, u16>,
+    /// Every fetch that gave an answer, for the crawl state.
+    fetches: Vec<FetchRecord>,
+    skipped: BTreeMap<String, usize>,
     completed: usize,
+    /// Jobs that got an answer, and how many of them reused the last crawl's extraction.
+    fetched: usize,
+    not_modified: usize,
+    same_content: usize,
+    budget: ErrorBudget,
+    stopped: Option<Stopped>,
+}
+
+/// Counts failed requests against the configured error budget.
+#[derive(Debug, Default)]
+struct ErrorBudget {
+    max_consecutive: usize,
+    max_percent: u8,
+    consecutive: usize,
+    failures: usize,
+    answers: usize,
+}
+
+impl ErrorBudget {
+    fn new(config: &CrawlConfig) -> ErrorBudget {
+        ErrorBudget {
+            max_consecutive: config.max_consecutive_failures,
+            max_percent: config.max_failure_percent,
+            ..ErrorBudget::default()
+        }
+    }
+
+    /// Counts one finished job; returns why the budget is spent, once it is.
+    fn count(&mut self, failed: bool) -> Option<String> {
+        self.answers += 1;
+        if failed {
+            self.failures += 1;
+            self.consecutive += 1;
+        } else {
+            self.consecutive = 0;
+        }
+        if self.max_consecutive > 0 && self.consecutive >= self.max_consecutive {
+            return Some(format!("{} failed requests in a row", self.consecutive));
+        }
+        let percent = self.failures * 100 / self.answers.max(1);
+        if self.max_percent > 0
+            && self.answers >= MIN_ANSWERS_FOR_FAILURE_SHARE
+            && percent >= usize::from(self.max_percent)
+        {
+            return Some(format!(
+                "{} of {} requests failed ({percent}%)",
+                self.failures, self.answers
+            ));
+        }
+        None
+    }
 }
 
 impl State {
     fn new(shared: Arc<Shared>) -> State {
+        let budget = ErrorBudget::new(&shared.config);
         State {
             shared,
             queue: VecDeque::new(),
@@ -320,9 +441,18 @@ impl State {
             hashes: HashMap::new(),
             aliases: HashMap::new(),
             linked: HashSet::new(),
-            external: HashSet::new(),
-            skipped: std::collections::BTreeMap::new(),
+            external: BTreeMap::new(),
+            outlinks: Vec::new(),
+            offsite: HashMap::new(),
+            client_errors: HashMap::new(),
+            fetches: Vec::new(),
+            skipped: BTreeMap::new(),
             completed: 0,
+            fetched: 0,
+            not_modified: 0,
+            same_content: 0,
+            budget,
+            stopped: None,
         }
     }
 
@@ -441,15 +571,16 @@ impl State {
         }
     }
 
-    /// Runs jobs until the frontier is empty or the page limit is reached.
-    async fn drain(&mut self, progress: &Progress) {
+    /// Runs jobs until the frontier is empty, the page limit is reached, the error budget
+    /// is spent or the deadline passes.
+    async fn drain(&mut self, progress: &Progress, deadline: Option<tokio::time::Instant>) {
         let concurrency = self.shared.config.concurrency;
         let max_pages = self.shared.config.max_pages;
         let mut tasks: JoinSet<(Job, Report)> = JoinSet::new();
         let mut dispatched: usize = 0;
 
         loop {
-            while tasks.len() < concurrency && dispatched < max_pages {
+            while self.stopped.is_none() && tasks.len() < concurrency && dispatched < max_pages {
                 let Some(job) = self.queue.pop_front() else {
                     break;
                 };
@@ -466,12 +597,25 @@ impl State {
                 });
             }
 
-            let Some(joined) = tasks.join_next().await else {
+            let next = match deadline {
+                Some(deadline) => {
+                    match tokio::time::timeout_at(deadline, tasks.join_next()).await {
+                        Ok(next) => next,
+                        Err(_elapsed) => {
+                            self.stop_at_deadline(&mut tasks).await;
+                            break;
+                        }
+                    }
+                }
+                None => tasks.join_next().await,
+            };
+            let Some(joined) = next else {
                 break;
             };
             let finished_url = match joined {
                 Ok((job, report)) => {
                     let url = job.url.to_string();
+                    self.count_against_budget(&report);
                     self.absorb(job, report);
                     url
                 }
@@ -488,14 +632,60 @@ impl State {
 
         if !self.queue.is_empty() {
             let left = self.queue.len();
-            tracing::warn!(
-                max_pages,
-                left,
-                "page limit reached: the rest of the frontier is not crawled"
-            );
-            *self.skipped.entry("max-pages".into()).or_default() += left;
+            let reason = match &self.stopped {
+                Some(stopped) => stopped.reason.clone(),
+                None => {
+                    tracing::warn!(
+                        max_pages,
+                        left,
+                        "page limit reached: the rest of the frontier is not crawled"
+                    );
+                    "max-pages".to_string()
+                }
+            };
+            *self.skipped.entry(reason).or_default() += left;
             self.queue.clear();
         }
+    }
+
+    /// Counts a finished job against the error budget and stops dispatching once it is
+    /// spent; jobs in flight still finish.
+    fn count_against_budget(&mut self, report: &Report) {
+        let failed = matches!(report, Report::Skipped(skip) if skip.is_server_failure());
+        let Some(detail) = self.budget.count(failed) else {
+            return;
+        };
+        if self.stopped.is_none() {
+            tracing::warn!(
+                detail = %detail,
+                "error budget spent: no new URLs are fetched"
+            );
+            self.stopped = Some(Stopped {
+                reason: "error-budget".into(),
+                detail,
+            });
+        }
+    }
+
+    /// Abandons the jobs in flight when the crawl deadline passes.
+    async fn stop_at_deadline(&mut self, tasks: &mut JoinSet<(Job, Report)>) {
+        let in_flight = tasks.len();
+        tasks.shutdown().await;
+        let limit_secs = self
+            .shared
+            .config
+            .deadline
+            .map_or(0, |limit| limit.as_secs());
+        tracing::warn!(
+            limit_secs,
+            in_flight,
+            "crawl deadline passed: the crawl stops here"
+        );
+        *self.skipped.entry("deadline".into()).or_default() += in_flight;
+        self.stopped = Some(Stopped {
+            reason: "deadline".into(),
+            detail: format!("the crawl ran longer than {limit_secs} s"),
+        });
     }
 
     fn absorb(&mut self, job: Job, report: Report) {
@@ -506,11 +696,44 @@ impl State {
                         self.aliases.insert(alias.clone(), target.clone());
                     }
                 }
+                if let Some(target) = skip.offsite_target.clone() {
+                    self.offsite.insert(job.key.clone(), target);
+                }
+                if let Some((key, status)) = skip.answered.clone() {
+                    self.fetched += 1;
+                    if (400..500).contains(&status) {
+                        self.client_errors.insert(key.clone(), status);
+                    }
+                    self.fetches.push(FetchRecord {
+                        key,
+                        status,
+                        validators: Default::default(),
+                        content_hash: None,
+                        fetched_at: Utc::now(),
+                        extraction: None,
+                    });
+                }
                 self.count_skip(&skip.reason, &job.url, skip.detail);
             }
-            Report::Page(page) => self.absorb_page(&job, *page),
-            Report::Document(document) => self.absorb_document(&job, *document),
+            Report::Page(page) => {
+                self.count_fetch(page.reuse, page.fetch.clone());
+                self.absorb_page(&job, *page);
+            }
+            Report::Document(document) => {
+                self.count_fetch(document.reuse, document.fetch.clone());
+                self.absorb_document(&job, *document);
+            }
         }
+    }
+
+    fn count_fetch(&mut self, reuse: Reuse, fetch: FetchRecord) {
+        self.fetched += 1;
+        match reuse {
+            Reuse::Extracted => {}
+            Reuse::NotModified => self.not_modified += 1,
+            Reuse::SameContent => self.same_content += 1,
+        }
+        self.fetches.push(fetch);
     }
 
     fn absorb_page(&mut self, job: &Job, report: PageReport) {
@@ -520,6 +743,7 @@ impl State {
             extracted,
             header_noindex,
             header_nofollow,
+            ..
         } = report;
         let ExtractedHtml {
             mut record,
@@ -547,12 +771,21 @@ impl State {
                 .map(|url| urlnorm::normalize(&url, &params).to_string());
             crumb.url = rekeyed;
         }
+        let mut internal: Vec<String> = Vec::new();
         for target in &link_targets {
-            if !self.shared.scope.allows(target) {
+            let target_key = urlnorm::normalize(target, &params).to_string();
+            if self.shared.scope.allows(target) {
+                internal.push(target_key);
+            } else {
                 self.external
-                    .insert(urlnorm::normalize(target, &params).to_string());
+                    .entry(target_key)
+                    .or_default()
+                    .insert(key.clone());
             }
         }
+        internal.sort_unstable();
+        internal.dedup();
+        self.outlinks.push((key.clone(), internal));
         if !(nofollow || header_nofollow) {
             for target in &link_targets {
                 self.offer(target);
@@ -580,6 +813,7 @@ impl State {
             aliases,
             record,
             header_noindex,
+            ..
         } = report;
         for alias in aliases {
             self.aliases.insert(alias, key.clone());
@@ -673,7 +907,7 @@ impl State {
     }
 
     /// Drops documents no crawled page links to, orders records by discovery, and sums up.
-    fn finish(mut self, elapsed: Duration) -> CrawlOutput {
+    fn finish(mut self, elapsed: Duration, incremental: bool) -> CrawlOutput {
         let linked: HashSet<String> = self.linked.iter().map(|key| self.resolve(key)).collect();
         let mut records: Vec<(usize, PageRecord)> = Vec::with_capacity(self.records.len());
         for (seq, record) in std::mem::take(&mut self.records) {
@@ -687,7 +921,11 @@ impl State {
         records.sort_by_key(|(seq, _)| *seq);
         let records: Vec<PageRecord> = records.into_iter().map(|(_, record)| record).collect();
 
+        let (external, broken_links) = self.link_outcomes();
+        let changes = Changes::between(&self.shared.previous, &records);
+        let counts = self.shared.fetcher.counts();
         let summary = CrawlSummary {
+            mode: if incremental { "incremental" } else { "full" }.to_string(),
             pages: records
                 .iter()
                 .filter(|record| record.kind == Kind::Page)
@@ -696,23 +934,122 @@ impl State {
                 .iter()
                 .filter(|record| record.kind == Kind::Document)
                 .count(),
+            fetched: self.fetched,
+            not_modified: self.not_modified,
+            reused: self.not_modified + self.same_content,
+            new: changes.new,
+            changed: changes.changed,
+            unchanged: changes.unchanged,
+            removed: changes.removed,
+            requests: counts.requests,
+            retries: counts.retries,
+            downloaded_bytes: counts.body_bytes,
             skipped: self.skipped,
-            external_links: self.external.len(),
+            external_links: external.len(),
+            broken_links: broken_links.len(),
+            stopped: self.stopped,
             elapsed,
         };
-        CrawlOutput { records, summary }
+        CrawlOutput {
+            records,
+            summary,
+            fetches: self.fetches,
+            external_links: external,
+            broken_links,
+        }
+    }
+
+    /// External links with the pages carrying them (off-site redirects count as the link
+    /// they lead to), and in-scope links whose target answered 4xx.
+    fn link_outcomes(&self) -> (BTreeMap<String, BTreeSet<String>>, Vec<BrokenLink>) {
+        let mut external = self.external.clone();
+        let mut broken: BTreeMap<(String, u16), BTreeSet<String>> = BTreeMap::new();
+        for (page, targets) in &self.outlinks {
+            for target in targets {
+                let resolved = self.resolve(target);
+                if let Some(offsite) = self.offsite.get(&resolved) {
+                    external
+                        .entry(offsite.clone())
+                        .or_default()
+                        .insert(page.clone());
+                }
+                if let Some(status) = self.client_errors.get(&resolved) {
+                    broken
+                        .entry((target.clone(), *status))
+                        .or_default()
+                        .insert(page.clone());
+                }
+            }
+        }
+        let broken_links = broken
+            .into_iter()
+            .map(|((url, status), pages)| BrokenLink {
+                url,
+                status,
+                pages: pages.into_iter().collect(),
+            })
+            .collect();
+        (external, broken_links)
     }
 }
 
-/// Fetches one job's URL (following redirects) and extracts it.
+/// How this crawl's records compare with those the last crawl indexed.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Changes {
+    new: usize,
+    changed: usize,
+    unchanged: usize,
+    removed: usize,
+}
+
+impl Changes {
+    fn between(previous: &PreviousCrawl, records: &[PageRecord]) -> Changes {
+        let mut changes = Changes::default();
+        let mut seen: HashSet<&str> = HashSet::with_capacity(records.len());
+        for record in records {
+            seen.insert(record.url.as_str());
+            match previous.indexed.get(&record.url) {
+                None => changes.new += 1,
+                Some(hash) if *hash == record.content_hash => changes.unchanged += 1,
+                Some(_) => changes.changed += 1,
+            }
+        }
+        changes.removed = previous
+            .indexed
+            .keys()
+            .filter(|url| !seen.contains(url.as_str()))
+            .count();
+        changes
+    }
+}
+
+/// Fetches one job's URL (following redirects) and extracts it, or replays what the last
+/// crawl extracted when the server says, or the body shows, that nothing changed.
 async fn run_job(shared: Arc<Shared>, job: &Job) -> Report {
     let landing = match follow_redirects(&shared, job).await {
         Ok(landing) => landing,
         Err(skip) => return Report::Skipped(skip),
     };
     let status = landing.response.status;
+    if status == 304 {
+        return match shared.previous.extraction(&landing.key).cloned() {
+            Some(extraction) => replay(landing, extraction, Reuse::NotModified, None),
+            None => {
+                let mut skip = Skip::new("http-304").with_detail("not modified, but never fetched");
+                skip.answered = Some((landing.key, status));
+                Report::Skipped(skip)
+            }
+        };
+    }
     if !(200..300).contains(&status) || status == 204 {
-        return Report::Skipped(Skip::new(format!("http-{status}")));
+        let mut skip = Skip::new(format!("http-{status}"));
+        skip.answered = Some((landing.key, status));
+        return Report::Skipped(skip);
+    }
+
+    let body_hash = content_hash(&landing.response.body);
+    if let Some(extraction) = shared.previous.unchanged(&landing.key, &body_hash).cloned() {
+        return replay(landing, extraction, Reuse::SameContent, Some(body_hash));
     }
 
     let media = landing
@@ -725,11 +1062,13 @@ async fn run_job(shared: Arc<Shared>, job: &Job) -> Report {
         header_directives(&landing.response.robots_tags, &shared.agent);
 
     if is_html(&media, &landing.response.body) {
-        return extract_page(shared, landing, header_noindex, header_nofollow).await;
+        return extract_page(shared, landing, header_noindex, header_nofollow, body_hash).await;
     }
     let kind = DocumentKind::detect(&media, &landing.url, &landing.response.body);
     match kind {
-        Some(kind) => extract_document(&shared, landing, kind, &media, header_noindex).await,
+        Some(kind) => {
+            extract_document(&shared, landing, kind, &media, header_noindex, body_hash).await
+        }
         None => {
             let shown = if media.is_empty() {
                 "none"
@@ -740,6 +1079,56 @@ async fn run_job(shared: Arc<Shared>, job: &Job) -> Report {
                 Skip::new("unsupported-type").with_detail(format!("content type {shown}")),
             )
         }
+    }
+}
+
+/// The fetch record of a landing whose body hashed to `body_hash`.
+fn fetch_record(
+    landing: &Landing,
+    body_hash: Option<String>,
+    extraction: Extraction,
+) -> FetchRecord {
+    FetchRecord {
+        key: landing.key.clone(),
+        status: 200,
+        validators: landing.response.validators.clone(),
+        content_hash: body_hash,
+        fetched_at: Utc::now(),
+        extraction: Some(extraction),
+    }
+}
+
+/// Reports a page or document exactly as the last crawl extracted it.
+fn replay(
+    landing: Landing,
+    extraction: Extraction,
+    reuse: Reuse,
+    body_hash: Option<String>,
+) -> Report {
+    let previous_hash = body_hash.or_else(|| Some(extraction.record().content_hash.clone()));
+    let mut fetch = fetch_record(&landing, previous_hash, extraction.clone());
+    if fetch.validators.is_empty() {
+        // A 304 need not repeat the validators; the stored ones still hold.
+        fetch.validators = landing.stored_validators.clone().unwrap_or_default();
+    }
+    match extraction {
+        Extraction::Page(page) => Report::Page(Box::new(PageReport {
+            key: landing.key,
+            aliases: landing.aliases,
+            extracted: page.to_extracted(),
+            header_noindex: page.header_noindex,
+            header_nofollow: page.header_nofollow,
+            reuse,
+            fetch,
+        })),
+        Extraction::Document(document) => Report::Document(Box::new(DocumentReport {
+            key: landing.key,
+            aliases: landing.aliases,
+            record: document.record,
+            header_noindex: document.header_noindex,
+            reuse,
+            fetch,
+        })),
     }
 }
 
@@ -761,9 +1150,10 @@ async fn follow_redirects(shared: &Shared, job: &Job) -> Result<Landing, Skip> {
             return Err(Skip::new(reason));
         }
 
+        let validators = shared.previous.validators_for(&current_key);
         let response = shared
             .fetcher
-            .get(&current)
+            .get_conditional(&current, validators)
             .await
             .map_err(|err| Skip::new(err.reason_key()).with_detail(err.to_string()))?;
         if !is_redirect(response.status) {
@@ -772,6 +1162,7 @@ async fn follow_redirects(shared: &Shared, job: &Job) -> Result<Landing, Skip> {
                 key: current_key,
                 aliases,
                 response,
+                stored_validators: validators.cloned(),
             });
         }
 
@@ -789,11 +1180,14 @@ async fn follow_redirects(shared: &Shared, job: &Job) -> Result<Landing, Skip> {
             return Err(Skip::new("redirect-invalid").with_detail(format!("location `{location}`")));
         };
         if !shared.scope.allows(&target) {
-            return Err(Skip::new("redirect-offsite").with_detail(format!("to `{target}`")));
+            let mut skip = Skip::new("redirect-offsite").with_detail(format!("to `{target}`"));
+            skip.offsite_target = Some(urlnorm::normalize(&target, params).to_string());
+            return Err(skip);
         }
         let next = urlnorm::fetch_form(&target, params);
         if !requested.insert(next.to_string()) {
-            return Err(Skip::new("redirect-loop").with_detail(format!("back to `{next}`")));
+            let detail = format!("`{next}` redirects back to a URL already requested");
+            return Err(Skip::new("redirect-loop").with_detail(detail));
         }
 
         let next_key = urlnorm::normalize(&target, params).to_string();
@@ -819,15 +1213,18 @@ async fn extract_page(
     landing: Landing,
     header_noindex: bool,
     header_nofollow: bool,
+    body_hash: String,
 ) -> Report {
     let Landing {
         url,
         key,
         aliases,
         response,
+        ..
     } = landing;
     let content_type = response.content_type;
     let body = response.body;
+    let validators = response.validators;
     let extractor_shared = shared.clone();
     // Parsing a large page takes milliseconds of CPU: keep it off the async workers.
     let parsed = tokio::task::spawn_blocking(move || {
@@ -837,13 +1234,26 @@ async fn extract_page(
     })
     .await;
     match parsed {
-        Ok(Ok(extracted)) => Report::Page(Box::new(PageReport {
-            key,
-            aliases,
-            extracted,
-            header_noindex,
-            header_nofollow,
-        })),
+        Ok(Ok(extracted)) => {
+            let stored = StoredPage::new(&extracted, header_noindex, header_nofollow);
+            let fetch = FetchRecord {
+                key: key.clone(),
+                status: 200,
+                validators,
+                content_hash: Some(body_hash),
+                fetched_at: Utc::now(),
+                extraction: Some(Extraction::Page(stored)),
+            };
+            Report::Page(Box::new(PageReport {
+                key,
+                aliases,
+                extracted,
+                header_noindex,
+                header_nofollow,
+                reuse: Reuse::Extracted,
+                fetch,
+            }))
+        }
         Ok(Err(err)) => Report::Skipped(Skip::new("extract-failed").with_detail(err.to_string())),
         Err(err) => Report::Skipped(
             Skip::new("extract-failed").with_detail(format!("html extraction panicked: {err}")),
@@ -857,6 +1267,7 @@ async fn extract_document(
     kind: DocumentKind,
     media: &str,
     header_noindex: bool,
+    body_hash: String,
 ) -> Report {
     let body = &landing.response.body;
     let extracted = match shared.worker.extract(kind, body).await {
@@ -876,13 +1287,7 @@ async fn extract_document(
         extracted.title
     };
     let content_type = if media.is_empty() || media == "application/octet-stream" {
-        match kind {
-            DocumentKind::Pdf => "application/pdf".to_string(),
-            DocumentKind::Docx => {
-                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-                    .to_string()
-            }
-        }
+        kind.media_type().to_string()
     } else {
         media.to_string()
     };
@@ -900,13 +1305,20 @@ async fn extract_document(
         links: Vec::new(),
         content_type,
         size_bytes: body.len() as u64,
-        content_hash: content_hash(body),
+        content_hash: body_hash.clone(),
     };
+    let stored = StoredDocument {
+        record: record.clone(),
+        header_noindex,
+    };
+    let fetch = fetch_record(&landing, Some(body_hash), Extraction::Document(stored));
     Report::Document(Box::new(DocumentReport {
         key: landing.key,
         aliases: landing.aliases,
         record,
         header_noindex,
+        reuse: Reuse::Extracted,
+        fetch,
     }))
 }
 
@@ -1105,6 +1517,102 @@ mod tests {
         )));
         assert!(!has_skipped_extension(&url("http://example.test/form.pdf")));
         assert!(!has_skipped_extension(&url("http://example.test/folder/")));
+    }
+
+    #[test]
+    fn error_budget_counts_in_a_row_and_by_share() {
+        let config = CrawlConfig {
+            max_consecutive_failures: 3,
+            max_failure_percent: 50,
+            ..CrawlConfig::default()
+        };
+        let mut budget = ErrorBudget::new(&config);
+        assert_eq!(budget.count(true), None);
+        assert_eq!(budget.count(true), None);
+        assert_eq!(budget.count(false), None, "a success resets the run");
+        assert_eq!(budget.count(true), None);
+        assert_eq!(budget.count(true), None);
+        let spent = budget.count(true).expect("three in a row");
+        assert!(spent.contains("3 failed requests in a row"), "{spent}");
+
+        let by_share = CrawlConfig {
+            max_consecutive_failures: 0,
+            max_failure_percent: 50,
+            ..CrawlConfig::default()
+        };
+        let mut budget = ErrorBudget::new(&by_share);
+        let mut spent = None;
+        for answer in 0..MIN_ANSWERS_FOR_FAILURE_SHARE {
+            spent = budget.count(answer % 2 == 0);
+            if answer + 1 < MIN_ANSWERS_FOR_FAILURE_SHARE {
+                assert_eq!(spent, None, "judged too early at answer {answer}");
+            }
+        }
+        assert!(spent.is_some_and(|detail| detail.contains("(50%)")));
+
+        let off = CrawlConfig {
+            max_consecutive_failures: 0,
+            max_failure_percent: 0,
+            ..CrawlConfig::default()
+        };
+        let mut budget = ErrorBudget::new(&off);
+        assert!((0..100).all(|_| budget.count(true).is_none()));
+    }
+
+    #[test]
+    fn server_failures_are_told_from_missing_pages() {
+        for reason in [
+            "timeout",
+            "network-error",
+            "http-429",
+            "http-500",
+            "http-503",
+        ] {
+            assert!(Skip::new(reason).is_server_failure(), "{reason}");
+        }
+        for reason in [
+            "http-404",
+            "http-410",
+            "robots",
+            "redirect-loop",
+            "too-large",
+        ] {
+            assert!(!Skip::new(reason).is_server_failure(), "{reason}");
+        }
+    }
+
+    #[test]
+    fn changes_against_the_last_index() {
+        let record = |url: &str, hash: &str| PageRecord {
+            url: url.into(),
+            kind: Kind::Page,
+            title: String::new(),
+            description: String::new(),
+            keywords: String::new(),
+            headings: Vec::new(),
+            body: String::new(),
+            breadcrumbs: Vec::new(),
+            links: Vec::new(),
+            language: None,
+            last_reviewed: None,
+            content_type: "text/html".into(),
+            size_bytes: 0,
+            content_hash: hash.into(),
+        };
+        let mut previous = PreviousCrawl::default();
+        for (url, hash) in [("a", "1"), ("b", "2"), ("gone", "3")] {
+            previous.indexed.insert(url.into(), hash.into());
+        }
+        let records = [record("a", "1"), record("b", "changed"), record("c", "4")];
+        assert_eq!(
+            Changes::between(&previous, &records),
+            Changes {
+                new: 1,
+                changed: 1,
+                unchanged: 1,
+                removed: 1
+            }
+        );
     }
 
     #[test]

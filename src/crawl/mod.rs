@@ -9,15 +9,20 @@
 //! [`robots`] and [`sitemap`] (seeding and rules), [`fetch`] (one polite GET), then the
 //! engine, which follows redirects, decides a page's identity ([`urlnorm`], canonical
 //! links, content hashes) and runs extraction off the async runtime.
+//!
+//! Given what the last crawl learned ([`revisit::PreviousCrawl`]), a crawl is incremental:
+//! every URL is still visited, so links and removals are seen, but with conditional
+//! requests, and an unchanged page costs a 304 instead of a download and a parse.
 
 mod engine;
 pub mod fetch;
+pub mod revisit;
 pub mod robots;
 pub mod scope;
 pub mod sitemap;
 pub mod urlnorm;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -26,6 +31,7 @@ use url::Url;
 
 use crate::config::SiteConfig;
 use crate::record::PageRecord;
+use revisit::{FetchRecord, PreviousCrawl};
 
 /// What a crawl needs besides the site config.
 #[derive(Debug, Clone)]
@@ -40,6 +46,8 @@ pub struct CrawlOptions {
     /// `extract-document --kind pdf|docx`). `None` means this executable, which is right
     /// for the `offer-search` binary; tests point it at `CARGO_BIN_EXE_offer-search`.
     pub worker_program: Option<PathBuf>,
+    /// What the last crawl of this site learned; empty for a full crawl.
+    pub previous: PreviousCrawl,
 }
 
 impl CrawlOptions {
@@ -51,14 +59,16 @@ impl CrawlOptions {
             site,
             progress: false,
             worker_program: None,
+            previous: PreviousCrawl::default(),
         }
     }
 }
 
 /// Crawls the site from the start URLs and returns every page and linked document once.
 ///
-/// Runs until the frontier is empty or `max_pages` URLs were fetched; individual failures
-/// are counted in [`CrawlSummary::skipped`], never returned. Must run inside a tokio
+/// Runs until the frontier is empty, `max_pages` URLs were fetched, the error budget is
+/// spent or the deadline passes (the last two set [`CrawlSummary::stopped`]); individual
+/// failures are counted in [`CrawlSummary::skipped`], never returned. Must run inside a tokio
 /// runtime (HTML is parsed on its blocking pool, documents in child processes). Fails only when the crawl
 /// cannot start: no start URL, a start URL that is not http(s), an HTTP client or worker
 /// program that cannot be set up, or an invalid extract selector.
@@ -72,17 +82,64 @@ pub struct CrawlOutput {
     /// One record per distinct page or document, in discovery order.
     pub records: Vec<PageRecord>,
     pub summary: CrawlSummary,
+    /// Every URL that gave an answer, for the next crawl ([`revisit`]).
+    pub fetches: Vec<FetchRecord>,
+    /// External link (normalised) → the crawled pages carrying it. A link that redirects
+    /// off-site counts as a link to where it leads.
+    pub external_links: BTreeMap<String, BTreeSet<String>>,
+    /// Links to in-scope URLs that answered 4xx.
+    pub broken_links: Vec<BrokenLink>,
+}
+
+/// A crawled link to an in-scope URL that answered 4xx.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BrokenLink {
+    pub url: String,
+    pub status: u16,
+    /// The crawled pages linking to it.
+    pub pages: Vec<String>,
+}
+
+/// Why a crawl stopped before its frontier was empty.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Stopped {
+    /// `error-budget` or `deadline`.
+    pub reason: String,
+    pub detail: String,
 }
 
 /// Counts for the end-of-crawl summary and the crawl report.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct CrawlSummary {
+    /// `incremental` when the last crawl's state was used, else `full`.
+    pub mode: String,
     pub pages: usize,
     pub documents: usize,
+    /// URLs that gave an answer (any status).
+    pub fetched: usize,
+    /// Answers that were 304 Not Modified.
+    pub not_modified: usize,
+    /// Pages and documents whose last extraction was reused (304, or the same body).
+    pub reused: usize,
+    /// Records compared with the last crawl's index: not in it, in it with another
+    /// content hash, in it unchanged, and in it but gone now.
+    pub new: usize,
+    pub changed: usize,
+    pub unchanged: usize,
+    pub removed: usize,
+    /// HTTP requests sent (robots.txt, sitemaps and retries included) and retries.
+    pub requests: usize,
+    pub retries: usize,
+    /// Response body bytes received, after decompression.
+    pub downloaded_bytes: u64,
     /// URLs not recorded, by reason (`robots`, `noindex`, `http-404`, `timeout`, ...).
     pub skipped: BTreeMap<String, usize>,
-    /// Links to other hosts seen on crawled pages.
+    /// Distinct links to other hosts seen on crawled pages.
     pub external_links: usize,
+    /// Distinct in-scope links that answered 4xx.
+    pub broken_links: usize,
+    /// Set when the crawl stopped early; such a crawl is incomplete.
+    pub stopped: Option<Stopped>,
     #[serde(serialize_with = "serialize_secs")]
     pub elapsed: Duration,
 }

@@ -2,8 +2,9 @@
 //!
 //! Parsing and matching (agent groups, longest match, `Allow` winning ties) are the
 //! `texting_robots` crate's; this module decides what a fetch outcome means. A 4xx answer
-//! means "no rules"; a 5xx answer or no answer at all means "crawl nothing" until the
-//! next crawl, because a server in trouble should not be crawled harder.
+//! means "no rules"; a 5xx or 429 answer (after the fetcher's retries) or no answer at all
+//! means "crawl nothing" until the next crawl, because a server in trouble, or one asking
+//! for fewer requests, should not be crawled harder.
 
 use std::time::Duration;
 
@@ -45,6 +46,8 @@ impl RobotsRules {
                     }
                 }
             }
+            // "Too many requests" is the server in trouble, not a missing file.
+            Some(429) => RobotsRules::Unreachable,
             Some(400..=499) => RobotsRules::AllowAll,
             // 3xx here means the redirects ran out: RFC 9309 treats that as unavailable.
             Some(300..=399) => RobotsRules::AllowAll,
@@ -137,6 +140,8 @@ mod tests {
         assert!(RobotsRules::from_response(Some(404), b"", "a").allowed(&url("/x")));
         let down = RobotsRules::from_response(Some(503), b"", "a");
         assert!(!down.allowed(&url("/x")));
+        let limited = RobotsRules::from_response(Some(429), b"", "a");
+        assert!(!limited.allowed(&url("/x")));
         assert!(down.allowed(&url("/robots.txt")));
         assert!(!RobotsRules::from_response(None, b"", "a").allowed(&url("/")));
     }

@@ -1,23 +1,29 @@
-//! Document text extraction (PDF, DOCX), isolated in a child process.
+//! Document text extraction (PDF, DOCX, ODT, RTF), isolated in a child process.
 //!
-//! PDF and Word files come from anyone who can upload to the site, and PDF parsers are known
+//! Documents come from anyone who can upload to the site, and document parsers are known
 //! to panic, loop or allocate without bound on malformed input. So the crawler never parses
 //! them itself: [`DocumentWorker::extract`] starts this same program as
-//! `offer-search extract-document --kind pdf|docx` ([`worker_main`]), writes the bytes to its
-//! stdin and reads `{"title", "text"}` JSON from its stdout, under a wall-clock timeout, an
-//! address-space limit and an output cap. Whatever goes wrong costs that one document.
+//! `offer-search extract-document --kind pdf|docx|odt|rtf` ([`worker_main`]), writes the
+//! bytes to its stdin and reads `{"title", "text"}` JSON from its stdout, under a wall-clock
+//! timeout, an address-space limit and an output cap. Whatever goes wrong costs that one
+//! document.
 //!
-//! The in-process functions ([`extract_pdf`], [`extract_docx`]) do the actual work; the
-//! worker calls them, and tests may too.
+//! The in-process functions ([`extract_pdf`], [`extract_docx`], [`extract_odt`],
+//! [`extract_rtf`]) do the actual work; the worker calls them, and tests may too. DOCX and
+//! ODT are zip files of XML: each part is read through a decompressed-size cap, so a
+//! zip bomb stops at the cap, and XML entities other than the predefined ones are never
+//! expanded, so an entity bomb expands to nothing.
 
 use std::io::{self, Cursor, Read, Write};
 use std::panic::{self, AssertUnwindSafe};
 use std::path::PathBuf;
 use std::process::Stdio;
+use std::sync::LazyLock;
 use std::time::Duration;
 
 use quick_xml::events::Event;
 use quick_xml::reader::Reader;
+use regex::Regex;
 use serde::{Deserialize, Serialize};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
 use url::Url;
@@ -25,9 +31,10 @@ use url::Url;
 use super::text::{collapse_whitespace, lines_to_blocks, xml_reference_text};
 use crate::config::CrawlConfig;
 
-/// The largest part (`word/document.xml`) read out of a DOCX once decompressed. Real
-/// documents are far below it; a zip bomb stops here instead of filling memory.
-pub const MAX_DOCX_PART_BYTES: u64 = 64 * 1024 * 1024;
+/// The largest part (`word/document.xml`, `content.xml`) read out of a DOCX or ODT once
+/// decompressed. Real documents are far below it; a zip bomb stops here instead of filling
+/// memory.
+pub const MAX_ZIP_PART_BYTES: u64 = 64 * 1024 * 1024;
 
 /// The largest document the worker accepts on stdin. The crawler's response cap is lower;
 /// this only guards a worker started by hand.
@@ -48,13 +55,21 @@ const MAX_TITLE_CHARS: usize = 200;
 pub enum DocumentKind {
     Pdf,
     Docx,
+    /// OpenDocument text (`.odt`).
+    Odt,
+    Rtf,
 }
+
+const DOCX_TYPE: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+const ODT_TYPE: &str = "application/vnd.oasis.opendocument.text";
 
 impl DocumentKind {
     pub fn as_str(self) -> &'static str {
         match self {
             DocumentKind::Pdf => "pdf",
             DocumentKind::Docx => "docx",
+            DocumentKind::Odt => "odt",
+            DocumentKind::Rtf => "rtf",
         }
     }
 
@@ -62,7 +77,19 @@ impl DocumentKind {
         match text {
             "pdf" => Some(DocumentKind::Pdf),
             "docx" => Some(DocumentKind::Docx),
+            "odt" => Some(DocumentKind::Odt),
+            "rtf" => Some(DocumentKind::Rtf),
             _ => None,
+        }
+    }
+
+    /// The registered media type of the format.
+    pub fn media_type(self) -> &'static str {
+        match self {
+            DocumentKind::Pdf => "application/pdf",
+            DocumentKind::Docx => DOCX_TYPE,
+            DocumentKind::Odt => ODT_TYPE,
+            DocumentKind::Rtf => "application/rtf",
         }
     }
 
@@ -71,8 +98,10 @@ impl DocumentKind {
     pub fn detect(media_type: &str, url: &Url, body: &[u8]) -> Option<DocumentKind> {
         match media_type {
             "application/pdf" | "application/x-pdf" => return Some(DocumentKind::Pdf),
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.document" => {
-                return Some(DocumentKind::Docx);
+            DOCX_TYPE => return Some(DocumentKind::Docx),
+            ODT_TYPE => return Some(DocumentKind::Odt),
+            "application/rtf" | "text/rtf" | "application/x-rtf" => {
+                return Some(DocumentKind::Rtf);
             }
             ""
             | "application/octet-stream"
@@ -85,9 +114,23 @@ impl DocumentKind {
         if body.starts_with(b"%PDF-") {
             return Some(DocumentKind::Pdf);
         }
+        if body.starts_with(b"{\\rtf") {
+            return Some(DocumentKind::Rtf);
+        }
+        if !body.starts_with(b"PK\x03\x04") {
+            return None;
+        }
+        // An ODT's first zip entry is an uncompressed `mimetype` file naming the format.
+        const ODT_MIMETYPE_ENTRY: &[u8] = b"mimetypeapplication/vnd.oasis.opendocument.text";
+        if body.get(30..30 + ODT_MIMETYPE_ENTRY.len()) == Some(ODT_MIMETYPE_ENTRY) {
+            return Some(DocumentKind::Odt);
+        }
         // A DOCX is a zip; only trust the zip magic when the name says Word as well.
-        if body.starts_with(b"PK\x03\x04") && path.ends_with(".docx") {
+        if path.ends_with(".docx") {
             return Some(DocumentKind::Docx);
+        }
+        if path.ends_with(".odt") {
+            return Some(DocumentKind::Odt);
         }
         None
     }
@@ -96,7 +139,8 @@ impl DocumentKind {
 /// What extraction found in one document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DocumentText {
-    /// The document's own title (PDF Info `Title`, DOCX `dc:title`), else its first line.
+    /// The document's own title (PDF Info `Title`, DOCX and ODT `dc:title`), else its
+    /// first line.
     pub title: String,
     /// Text as `\n`-separated blocks, whitespace collapsed inside each.
     pub text: String,
@@ -107,10 +151,17 @@ pub struct DocumentText {
 pub enum DocumentError {
     #[error("cannot read PDF: {reason}")]
     Pdf { reason: String },
-    #[error("cannot read DOCX: {reason}")]
-    Docx { reason: String },
-    #[error("cannot read DOCX part `{part}`: larger than {limit_bytes} bytes decompressed")]
-    PartTooLarge { part: String, limit_bytes: u64 },
+    #[error("cannot read {format}: {reason}")]
+    Format {
+        format: &'static str,
+        reason: String,
+    },
+    #[error("cannot read {format} part `{part}`: larger than {limit_bytes} bytes decompressed")]
+    PartTooLarge {
+        format: &'static str,
+        part: String,
+        limit_bytes: u64,
+    },
     #[error("document parser panicked: {message}")]
     Panicked { message: String },
     #[error("cannot start document worker `{program}`: {source}")]
@@ -144,6 +195,8 @@ pub fn extract_document(kind: DocumentKind, bytes: &[u8]) -> Result<DocumentText
     match kind {
         DocumentKind::Pdf => extract_pdf(bytes),
         DocumentKind::Docx => extract_docx(bytes),
+        DocumentKind::Odt => extract_odt(bytes),
+        DocumentKind::Rtf => extract_rtf(bytes),
     }
 }
 
@@ -189,29 +242,104 @@ fn pdf_info_title(document: &lopdf::Document) -> Option<String> {
 }
 
 /// Extracts the text of a DOCX (paragraphs of `word/document.xml`) and its title
-/// (`dc:title` in `docProps/core.xml`), reading at most [`MAX_DOCX_PART_BYTES`] of a part.
+/// (`dc:title` in `docProps/core.xml`), reading at most [`MAX_ZIP_PART_BYTES`] of a part.
 pub fn extract_docx(bytes: &[u8]) -> Result<DocumentText, DocumentError> {
     catch_panic(|| extract_docx_unguarded(bytes))
 }
 
 fn extract_docx_unguarded(bytes: &[u8]) -> Result<DocumentText, DocumentError> {
-    let mut archive =
-        zip::ZipArchive::new(Cursor::new(bytes)).map_err(|err| DocumentError::Docx {
-            reason: err.to_string(),
-        })?;
-    let body_xml = read_zip_part(&mut archive, "word/document.xml", MAX_DOCX_PART_BYTES)?
-        .ok_or_else(|| DocumentError::Docx {
-            reason: "no `word/document.xml` part".to_string(),
-        })?;
+    const FORMAT: &str = "DOCX";
+    let mut archive = open_zip(FORMAT, bytes)?;
+    let body_xml = read_zip_part(
+        FORMAT,
+        &mut archive,
+        "word/document.xml",
+        MAX_ZIP_PART_BYTES,
+    )?
+    .ok_or_else(|| DocumentError::Format {
+        format: FORMAT,
+        reason: "no `word/document.xml` part".to_string(),
+    })?;
     let text = docx_paragraphs(&body_xml)?;
 
-    let core_xml = read_zip_part(&mut archive, "docProps/core.xml", MAX_DOCX_PART_BYTES)?;
-    let core_title = core_xml.as_deref().and_then(docx_core_title);
+    let core_xml = read_zip_part(
+        FORMAT,
+        &mut archive,
+        "docProps/core.xml",
+        MAX_ZIP_PART_BYTES,
+    )?;
+    let core_title = core_xml.as_deref().and_then(xml_title);
     let title = core_title.unwrap_or_else(|| first_line_title(&text));
     Ok(DocumentText { title, text })
 }
 
+/// Extracts the text of an OpenDocument text file (paragraphs and headings of
+/// `content.xml`) and its title (`dc:title` in `meta.xml`), reading at most
+/// [`MAX_ZIP_PART_BYTES`] of a part.
+pub fn extract_odt(bytes: &[u8]) -> Result<DocumentText, DocumentError> {
+    catch_panic(|| extract_odt_unguarded(bytes, MAX_ZIP_PART_BYTES))
+}
+
+fn extract_odt_unguarded(bytes: &[u8], limit_bytes: u64) -> Result<DocumentText, DocumentError> {
+    const FORMAT: &str = "ODT";
+    let mut archive = open_zip(FORMAT, bytes)?;
+    let content_xml =
+        read_zip_part(FORMAT, &mut archive, "content.xml", limit_bytes)?.ok_or_else(|| {
+            DocumentError::Format {
+                format: FORMAT,
+                reason: "no `content.xml` part".to_string(),
+            }
+        })?;
+    let text = odt_paragraphs(&content_xml)?;
+
+    let meta_xml = read_zip_part(FORMAT, &mut archive, "meta.xml", limit_bytes)?;
+    let meta_title = meta_xml.as_deref().and_then(xml_title);
+    let title = meta_title.unwrap_or_else(|| first_line_title(&text));
+    Ok(DocumentText { title, text })
+}
+
+/// Extracts the text of an RTF document with the `rtf-parser` crate; the title is its
+/// first line.
+pub fn extract_rtf(bytes: &[u8]) -> Result<DocumentText, DocumentError> {
+    catch_panic(|| extract_rtf_unguarded(bytes))
+}
+
+fn extract_rtf_unguarded(bytes: &[u8]) -> Result<DocumentText, DocumentError> {
+    // RTF is 7-bit text; anything else is escaped inside it, so a lossy decode loses
+    // nothing a conforming file holds.
+    let source = String::from_utf8_lossy(bytes);
+    // The parser drops `\par` without a trace, running paragraphs together; a Unicode
+    // line feed in its place keeps them apart.
+    let source = RTF_PARAGRAPH.replace_all(&source, "\\u10 $1");
+    let document = rtf_parser::RtfDocument::try_from(source.as_ref()).map_err(|err| {
+        DocumentError::Format {
+            format: "RTF",
+            reason: err.to_string(),
+        }
+    })?;
+    let text = lines_to_blocks(&document.get_text());
+    let title = first_line_title(&text);
+    Ok(DocumentText { title, text })
+}
+
+/// An RTF `\par` control word and the character after it (the word ends at a
+/// non-letter; a space there belongs to the word).
+static RTF_PARAGRAPH: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\\par(?: |([^a-zA-Z])|$)").expect("the pattern is a valid regex")
+});
+
+fn open_zip<'a>(
+    format: &'static str,
+    bytes: &'a [u8],
+) -> Result<zip::ZipArchive<Cursor<&'a [u8]>>, DocumentError> {
+    zip::ZipArchive::new(Cursor::new(bytes)).map_err(|err| DocumentError::Format {
+        format,
+        reason: err.to_string(),
+    })
+}
+
 fn read_zip_part(
+    format: &'static str,
     archive: &mut zip::ZipArchive<Cursor<&[u8]>>,
     part: &str,
     limit_bytes: u64,
@@ -220,7 +348,8 @@ fn read_zip_part(
         Ok(file) => file,
         Err(zip::result::ZipError::FileNotFound) => return Ok(None),
         Err(err) => {
-            return Err(DocumentError::Docx {
+            return Err(DocumentError::Format {
+                format,
                 reason: format!("`{part}`: {err}"),
             });
         }
@@ -230,11 +359,13 @@ fn read_zip_part(
     let mut data: Vec<u8> = Vec::new();
     file.take(limit_bytes + 1)
         .read_to_end(&mut data)
-        .map_err(|err| DocumentError::Docx {
+        .map_err(|err| DocumentError::Format {
+            format,
             reason: format!("`{part}`: {err}"),
         })?;
     if data.len() as u64 > limit_bytes {
         return Err(DocumentError::PartTooLarge {
+            format,
             part: part.to_string(),
             limit_bytes,
         });
@@ -249,7 +380,8 @@ fn docx_paragraphs(xml: &str) -> Result<String, DocumentError> {
     let mut paragraph = String::new();
     let mut in_text = false;
     loop {
-        let event = reader.read_event().map_err(|err| DocumentError::Docx {
+        let event = reader.read_event().map_err(|err| DocumentError::Format {
+            format: "DOCX",
             reason: format!("`word/document.xml`: {err}"),
         })?;
         match event {
@@ -282,6 +414,54 @@ fn docx_paragraphs(xml: &str) -> Result<String, DocumentError> {
     Ok(blocks.join("\n"))
 }
 
+/// The text of each `<text:p>` and `<text:h>` as one block. Text sits directly in them
+/// and in their spans and links; `<text:s/>` is a space, tabs and line breaks too.
+fn odt_paragraphs(xml: &str) -> Result<String, DocumentError> {
+    let mut reader = Reader::from_str(xml);
+    let mut blocks: Vec<String> = Vec::new();
+    let mut paragraph = String::new();
+    // How many paragraphs or headings enclose the reader (notes nest paragraphs).
+    let mut depth: usize = 0;
+    loop {
+        let event = reader.read_event().map_err(|err| DocumentError::Format {
+            format: "ODT",
+            reason: format!("`content.xml`: {err}"),
+        })?;
+        match event {
+            Event::Start(start) => {
+                if matches!(start.local_name().into_inner(), "p" | "h") {
+                    depth += 1;
+                }
+            }
+            Event::Empty(empty) => {
+                let name = empty.local_name();
+                if depth > 0 && matches!(name.into_inner(), "s" | "tab" | "line-break") {
+                    paragraph.push(' ');
+                }
+            }
+            Event::End(end) => {
+                if matches!(end.local_name().into_inner(), "p" | "h") {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 {
+                        push_block(&mut paragraph, &mut blocks);
+                    }
+                }
+            }
+            Event::Text(text) if depth > 0 => paragraph.push_str(&text.xml10_content()),
+            Event::CData(data) if depth > 0 => paragraph.push_str(&data.xml10_content()),
+            Event::GeneralRef(reference) if depth > 0 => {
+                if let Some(resolved) = xml_reference_text(&reference) {
+                    paragraph.push_str(&resolved);
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    push_block(&mut paragraph, &mut blocks);
+    Ok(blocks.join("\n"))
+}
+
 fn push_block(paragraph: &mut String, blocks: &mut Vec<String>) {
     let block = collapse_whitespace(paragraph);
     if !block.is_empty() {
@@ -290,7 +470,8 @@ fn push_block(paragraph: &mut String, blocks: &mut Vec<String>) {
     paragraph.clear();
 }
 
-fn docx_core_title(xml: &str) -> Option<String> {
+/// The `dc:title` of a DOCX `docProps/core.xml` or an ODT `meta.xml`.
+fn xml_title(xml: &str) -> Option<String> {
     let mut reader = Reader::from_str(xml);
     let mut in_title = false;
     let mut title = String::new();
@@ -332,7 +513,7 @@ fn catch_panic<T>(work: impl FnOnce() -> Result<T, DocumentError>) -> Result<T, 
 /// unknown `kind`.
 pub fn worker_main(kind: &str) -> i32 {
     let Some(kind) = DocumentKind::parse(kind) else {
-        eprintln!("unknown document kind `{kind}`: expected `pdf` or `docx`");
+        eprintln!("unknown document kind `{kind}`: expected `pdf`, `docx`, `odt` or `rtf`");
         return 2;
     };
 
@@ -661,12 +842,144 @@ mod tests {
         Ok(())
     }
 
+    /// Builds a small ODT in memory: the `mimetype` entry first and stored, as the format
+    /// asks, then `content.xml` and an optional `meta.xml`.
+    fn odt(
+        content_xml: &str,
+        meta_xml: Option<&str>,
+    ) -> Result<Vec<u8>, Box<dyn std::error::Error>> {
+        let mut buffer = Cursor::new(Vec::new());
+        {
+            let mut writer = zip::ZipWriter::new(&mut buffer);
+            let stored = zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Stored);
+            writer.start_file("mimetype", stored)?;
+            writer.write_all(ODT_TYPE.as_bytes())?;
+            let deflated = zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Deflated);
+            writer.start_file("content.xml", deflated)?;
+            writer.write_all(content_xml.as_bytes())?;
+            if let Some(meta) = meta_xml {
+                writer.start_file("meta.xml", deflated)?;
+                writer.write_all(meta.as_bytes())?;
+            }
+            writer.finish()?;
+        }
+        Ok(buffer.into_inner())
+    }
+
+    const ODT_CONTENT: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+ xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:text>
+<text:h text:outline-level="1">Short breaks</text:h>
+<text:p>Short breaks give<text:s/>families a <text:span>rest</text:span> &amp; a change.</text:p>
+<text:p/>
+<text:p>Call us<text:tab/>on 0100<text:line-break/>any weekday.</text:p>
+</office:text></office:body></office:document-content>"#;
+
+    const ODT_META: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<office:document-meta xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+ xmlns:dc="http://purl.org/dc/elements/1.1/"><office:meta><dc:title>Short breaks statement</dc:title>
+</office:meta></office:document-meta>"#;
+
+    #[test]
+    fn odt_text_and_title() -> TestResult {
+        let bytes = odt(ODT_CONTENT, Some(ODT_META))?;
+        let extracted = extract_odt(&bytes)?;
+        assert_eq!(extracted.title, "Short breaks statement");
+        assert_eq!(
+            extracted.text,
+            "Short breaks\nShort breaks give families a rest & a change.\nCall us on 0100 any weekday."
+        );
+        let untitled = extract_odt(&odt(ODT_CONTENT, None)?)?;
+        assert_eq!(untitled.title, "Short breaks");
+        Ok(())
+    }
+
+    #[test]
+    fn odt_found_by_its_mimetype_entry() -> TestResult {
+        let bytes = odt(ODT_CONTENT, None)?;
+        let anywhere = Url::parse("http://example.test/download?id=7")?;
+        assert_eq!(
+            DocumentKind::detect("application/octet-stream", &anywhere, &bytes),
+            Some(DocumentKind::Odt)
+        );
+        assert_eq!(
+            DocumentKind::detect(ODT_TYPE, &anywhere, b""),
+            Some(DocumentKind::Odt)
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn rtf_text() -> TestResult {
+        let rtf = br"{\rtf1\ansi{\fonttbl\f0\fswiss Helvetica;}\f0\pard Short breaks\par
+Families can ask for a {\b short break}.\par
+}";
+        let extracted = extract_rtf(rtf)?;
+        assert_eq!(
+            extracted.text,
+            "Short breaks\nFamilies can ask for a short break."
+        );
+        assert_eq!(extracted.title, "Short breaks");
+        let url = Url::parse("http://example.test/statement.rtf")?;
+        assert_eq!(
+            DocumentKind::detect("application/octet-stream", &url, rtf),
+            Some(DocumentKind::Rtf)
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn odt_part_over_the_cap_is_refused() -> TestResult {
+        // The same check as at the real cap (the worker test meets that one), at 1 MiB so
+        // the bomb is quick to build: 4 MiB of one character deflates to a few KiB.
+        let mut buffer = Cursor::new(Vec::new());
+        {
+            let mut writer = zip::ZipWriter::new(&mut buffer);
+            let options = zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Deflated);
+            writer.start_file("content.xml", options)?;
+            writer.write_all(&vec![b'a'; 4 * 1024 * 1024])?;
+            writer.finish()?;
+        }
+        assert!(buffer.get_ref().len() < 64 * 1024);
+        let err = extract_odt_unguarded(buffer.get_ref(), 1024 * 1024).unwrap_err();
+        assert!(
+            matches!(err, DocumentError::PartTooLarge { format: "ODT", .. }),
+            "{err}"
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn entity_bomb_expands_to_nothing() -> TestResult {
+        // "Billion laughs": each entity is ten of the one before. Only the predefined
+        // entities are ever resolved, so the nine levels stay unexpanded.
+        let mut dtd = String::from("<!DOCTYPE w:document [<!ENTITY lol0 \"lol\">");
+        for level in 1..10 {
+            let previous = format!("&lol{};", level - 1).repeat(10);
+            dtd.push_str(&format!("<!ENTITY lol{level} \"{previous}\">"));
+        }
+        dtd.push_str("]>");
+        let body = format!(
+            "<?xml version=\"1.0\"?>{dtd}<w:document xmlns:w=\"w\"><w:body><w:p><w:r>\
+             <w:t>Before &lol9; after</w:t></w:r></w:p></w:body></w:document>"
+        );
+        let extracted = extract_docx(&docx(&body, None)?)?;
+        assert!(extracted.text.len() < 100, "{}", extracted.text.len());
+        assert!(extracted.text.starts_with("Before"), "{}", extracted.text);
+        Ok(())
+    }
+
     #[test]
     fn garbage_is_an_error_not_a_panic() {
         let garbage = b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >>\nendobj\ntrailer";
         assert!(extract_pdf(garbage).is_err());
         assert!(extract_pdf(b"").is_err());
         assert!(extract_docx(b"PK\x03\x04 not really a zip").is_err());
+        assert!(extract_odt(b"PK\x03\x04 not really a zip").is_err());
+        assert!(extract_rtf(b"not rtf at all").is_err());
     }
 
     #[test]

@@ -27,12 +27,74 @@ pub struct BrokenLink {
     /// What went wrong when there was no answer (`connection refused`, `timeout`, ...).
     pub error: Option<String>,
     pub checked_at: Option<DateTime<Utc>>,
+    /// URLs of the pages that carry the link, when the source knows them. The index keeps
+    /// no links in its stored records, so the crawl state says where each one is.
+    pub carried_by: Vec<String>,
 }
 
 /// Where broken links come from.
 pub trait LinkChecks: Send + Sync {
     /// `Err` with a reason when no checks can be read: no checker configured, or none run.
     fn broken_links(&self) -> Result<Vec<BrokenLink>, String>;
+}
+
+/// Broken links as the crawler records them in the data folder's crawl state: internal
+/// links that answered 4xx in the last crawl, and external links the link checker found
+/// broken.
+pub struct CrawlStateLinks {
+    data: crate::store::DataDir,
+}
+
+impl CrawlStateLinks {
+    pub fn new(data: crate::store::DataDir) -> CrawlStateLinks {
+        CrawlStateLinks { data }
+    }
+}
+
+impl LinkChecks for CrawlStateLinks {
+    fn broken_links(&self) -> Result<Vec<BrokenLink>, String> {
+        let path = self.data.root().join(crate::state::STATE_FILE);
+        if !path.exists() {
+            return Err("no crawl has recorded links in this data folder yet".to_string());
+        }
+        let state = crate::state::CrawlState::open(&self.data).map_err(|err| err.to_string())?;
+        let report = state.broken_links().map_err(|err| err.to_string())?;
+        let mut carriers: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for (page, entries) in &report.pages {
+            for entry in entries {
+                carriers
+                    .entry(entry.url.clone())
+                    .or_default()
+                    .push(page.clone());
+            }
+        }
+        let mut seen = std::collections::HashSet::new();
+        let mut links = Vec::new();
+        for entries in report.pages.values() {
+            for entry in entries {
+                if !seen.insert(entry.url.clone()) {
+                    continue;
+                }
+                let status = entry
+                    .reason
+                    .strip_prefix("http-")
+                    .and_then(|code| code.parse::<u16>().ok());
+                let error = status.is_none().then(|| entry.reason.clone());
+                let checked_at = match entry.scope.as_str() {
+                    "external" => report.external_checked_at,
+                    _ => None,
+                };
+                links.push(BrokenLink {
+                    url: entry.url.clone(),
+                    status,
+                    error,
+                    checked_at,
+                    carried_by: carriers.remove(&entry.url).unwrap_or_default(),
+                });
+            }
+        }
+        Ok(links)
+    }
 }
 
 /// For a server that has no link checker.
@@ -173,26 +235,38 @@ pub fn links_report(
             .get(&page_key(&record.facts.path))
             .map(|owner| owner.to_string());
         let mut seen: HashSet<&str> = HashSet::new();
-        for link in &record.page.links {
-            let Some(check) = broken.get(link.url.as_str()) else {
-                continue;
-            };
-            if !seen.insert(link.url.as_str()) {
-                continue;
-            }
-            let internal = page_host.is_some() && host_of(&link.url) == page_host;
+        let mut push = |url: &str, text: &str, place: &'static str, check: &BrokenLink| {
+            let internal = page_host.is_some() && host_of(url) == page_host;
             rows.push(LinkRow {
                 page_path: record.facts.path.clone(),
                 page_title: record.facts.title.clone(),
                 owner: owner.clone(),
-                link_url: link.url.clone(),
-                link_text: link.text.clone(),
-                place: place_name(link.place),
+                link_url: url.to_string(),
+                link_text: text.to_string(),
+                place,
                 scope: if internal { "internal" } else { "external" },
                 status: check.status,
                 error: check.error.clone(),
                 checked_at: check.checked_at,
             });
+        };
+        for link in &record.page.links {
+            let Some(check) = broken.get(link.url.as_str()) else {
+                continue;
+            };
+            if seen.insert(link.url.as_str()) {
+                push(&link.url, &link.text, place_name(link.place), check);
+            }
+        }
+        // Links the record no longer holds, but the crawl says this page carries. In URL
+        // order, so that the report reads the same every time.
+        let mut carried: Vec<&&BrokenLink> = broken.values().collect();
+        carried.sort_by_key(|check| check.url.as_str());
+        for check in carried {
+            let carried = check.carried_by.iter().any(|page| *page == record.page.url);
+            if carried && seen.insert(check.url.as_str()) {
+                push(&check.url, "", "main", check);
+            }
         }
     }
     rows.sort_by(|a, b| {
@@ -272,12 +346,14 @@ mod tests {
                 status: Some(404),
                 error: None,
                 checked_at: None,
+                carried_by: Vec::new(),
             },
             BrokenLink {
                 url: "http://127.0.0.1:9/x".into(),
                 status: None,
                 error: Some("connection refused".into()),
                 checked_at: None,
+                carried_by: Vec::new(),
             },
         ]);
         let tracker = Tracker {

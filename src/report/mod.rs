@@ -22,7 +22,7 @@ use crate::config::Config;
 use crate::record::IndexRecord;
 use crate::sqlite::DbError;
 
-pub use links::{BrokenLink, LinkChecks, NoLinkChecks};
+pub use links::{BrokenLink, CrawlStateLinks, LinkChecks, NoLinkChecks};
 pub use tracker::{TRACKER_FILE, TrackerError};
 
 /// Rows a list report returns when the caller does not say.
