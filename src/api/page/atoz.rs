@@ -251,7 +251,11 @@ fn topic_entry(topic: &Topic) -> Markup {
                 }
                 (description(&topic.landing))
             }
-            @for group in &topic.routes {
+            // Pages outside every route come last, after the routes families know.
+            @for group in topic.routes.iter().filter(|group| group.section.is_some()) {
+                (route_group(group))
+            }
+            @for group in topic.routes.iter().filter(|group| group.section.is_none()) {
                 (route_group(group))
             }
         }
