@@ -464,10 +464,13 @@ async fn demo(data_dir: &Path, config_dir: &Path, addr: SocketAddr) -> anyhow::R
 
     let state = AppState::new(index, config);
     let app = router(state);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("server failed")?;
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .context("server failed")?;
     site.shutdown()
         .await
         .context("cannot stop the sample site")?;
@@ -526,10 +529,13 @@ async fn serve(folders: &Folders, addr: SocketAddr, token: Option<String>) -> an
     }
     tokio::spawn(state.config.clone().watch());
     let app = router(state);
-    let served = axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("server failed");
+    let served = axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .context("server failed");
     // Write what is still queued before the process ends.
     let _ = tokio::task::spawn_blocking(move || analytics.flush()).await;
     served

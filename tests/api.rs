@@ -68,10 +68,18 @@ struct Harness {
 }
 
 fn harness(with_index: bool, token: Option<&str>) -> Harness {
+    harness_with(with_index, token, &[])
+}
+
+/// A harness whose config folder holds `files` (name, text).
+fn harness_with(with_index: bool, token: Option<&str>, files: &[(&str, &str)]) -> Harness {
     let temp = tempfile::tempdir().expect("temp dir");
     let data = DataDir::new(temp.path().join("data"));
     let config_dir = temp.path().join("config");
     std::fs::create_dir_all(&config_dir).expect("config dir");
+    for (name, text) in files {
+        std::fs::write(config_dir.join(name), text).expect("write config file");
+    }
     let config = Config::load(&config_dir).expect("default config");
     if with_index {
         let lock = data.lock().expect("lock");
@@ -354,4 +362,69 @@ async fn metrics_count_requests_by_route_and_describe_the_index() {
     );
     assert!(text.contains("index_records{kind=\"page\"} 2"), "{text}");
     assert!(text.contains("index_serving 1"), "{text}");
+}
+
+#[tokio::test]
+async fn clients_over_the_rate_limit_get_429_with_retry_after() {
+    let limits = "[limits]\nrate_per_second = 1\nrate_burst = 2\n";
+    let harness = harness_with(true, None, &[("api.toml", limits)]);
+    for _ in 0..2 {
+        let (status, _) = call(&harness.app, "GET", "/search?q=short", None).await;
+        assert_eq!(status, StatusCode::OK);
+    }
+    let request = Request::builder()
+        .uri("/suggest?q=sh")
+        .body(Body::empty())
+        .expect("request");
+    let response = harness
+        .app
+        .clone()
+        .oneshot(request)
+        .await
+        .expect("router answers");
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+    let retry_after = response
+        .headers()
+        .get("retry-after")
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse::<u64>().ok());
+    assert!(
+        retry_after.is_some_and(|seconds| seconds >= 1),
+        "{retry_after:?}"
+    );
+    let (status, body) = call(&harness.app, "GET", "/search?q=short", None).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(body["error"]["code"], "rate_limited");
+    let (status, _) = call(&harness.app, "GET", "/health", None).await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "routes outside the limit are not limited"
+    );
+}
+
+#[tokio::test]
+async fn oversized_bodies_are_refused() {
+    let harness = harness_with(
+        true,
+        None,
+        &[("api.toml", "[limits]\nmax_body_bytes = 2048\n")],
+    );
+    let body = format!(
+        "{{\"type\": \"click\", \"query\": \"{}\"}}",
+        "x".repeat(10_000)
+    );
+    let request = Request::builder()
+        .method("POST")
+        .uri("/events")
+        .header("content-type", "application/json")
+        .body(Body::from(body))
+        .expect("request");
+    let response = harness
+        .app
+        .clone()
+        .oneshot(request)
+        .await
+        .expect("router answers");
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
 }

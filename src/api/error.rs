@@ -29,6 +29,14 @@ pub enum ApiError {
         message: String,
         problems: Vec<String>,
     },
+    /// A client asking faster than its rate limit; it may try again after this many seconds.
+    RateLimited {
+        retry_after_secs: u64,
+    },
+    /// The request was not answered in time.
+    Timeout,
+    /// The request body is over `limits.max_body_bytes`.
+    TooLarge,
     /// Something failed on our side; the details are logged, not sent.
     Internal(String),
 }
@@ -41,6 +49,17 @@ impl ApiError {
         }
     }
 
+    /// A body that could not be read as JSON: too large, or not the expected JSON.
+    pub fn from_json_rejection(
+        code: &'static str,
+        rejection: axum::extract::rejection::JsonRejection,
+    ) -> ApiError {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            return ApiError::TooLarge;
+        }
+        ApiError::bad_request(code, rejection.body_text())
+    }
+
     /// The HTTP status answered for this error, as JSON or as the search page.
     pub fn status(&self) -> StatusCode {
         match self {
@@ -50,6 +69,9 @@ impl ApiError {
             ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
             ApiError::InvalidConfig(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Rejected { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Timeout => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -105,7 +127,23 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.status();
         let mut problems: Option<Vec<String>> = None;
+        let mut retry_after: Option<u64> = None;
         let (code, message) = match self {
+            ApiError::RateLimited { retry_after_secs } => {
+                retry_after = Some(retry_after_secs);
+                (
+                    "rate_limited",
+                    "too many searches at once: please wait a moment and try again".to_string(),
+                )
+            }
+            ApiError::Timeout => (
+                "timeout",
+                "this took too long to answer: please try again".to_string(),
+            ),
+            ApiError::TooLarge => (
+                "too_large",
+                "the request body is larger than this server accepts".to_string(),
+            ),
             ApiError::BadRequest { code, message } => (code, message),
             ApiError::NoIndex => (
                 "no_index",
@@ -135,7 +173,14 @@ impl IntoResponse for ApiError {
             error["problems"] = json!(problems);
         }
         let body = json!({ "error": error });
-        (status, Json(body)).into_response()
+        let mut response = (status, Json(body)).into_response();
+        if let Some(seconds) = retry_after {
+            let value = axum::http::HeaderValue::from(seconds.max(1));
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, value);
+        }
+        response
     }
 }
 

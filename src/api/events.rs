@@ -99,7 +99,7 @@ pub async fn events(
     State(state): State<AppState>,
     body: Result<Json<EventBody>, JsonRejection>,
 ) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
-    let Json(event) = body.map_err(|err| ApiError::bad_request("bad_event", err.body_text()))?;
+    let Json(event) = body.map_err(|err| ApiError::from_json_rejection("bad_event", err))?;
     if event.kind != "click" {
         return Err(ApiError::bad_request(
             "bad_event",

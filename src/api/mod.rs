@@ -13,6 +13,7 @@ mod cors;
 mod error;
 mod events;
 mod health;
+pub mod limits;
 pub mod metrics;
 mod openapi;
 mod page;
@@ -120,7 +121,16 @@ pub fn router(state: AppState) -> Router {
         app = app.merge(admin).merge(page);
     }
     metrics::init();
+    let settings = state.config.load().api.limits;
+    let limits = limits::Limits::new(&settings);
     app.fallback(error::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            limits,
+            limits::enforce,
+        ))
+        .layer(axum::extract::DefaultBodyLimit::max(
+            settings.max_body_bytes,
+        ))
         .layer(cors::layer(state.config.clone()))
         .layer(axum::middleware::from_fn(metrics::track))
         .layer(TraceLayer::new_for_http())

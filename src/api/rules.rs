@@ -59,7 +59,7 @@ pub async fn test_rules(
     State(state): State<AppState>,
     body: Result<Json<RuleTest>, JsonRejection>,
 ) -> Result<Json<RuleTestResponse>, ApiError> {
-    let Json(test) = body.map_err(|err| ApiError::bad_request("bad_json", err.body_text()))?;
+    let Json(test) = body.map_err(|err| ApiError::from_json_rejection("bad_json", err))?;
     let query = test.query.trim().to_string();
     if query.is_empty() {
         return Err(ApiError::bad_request(

@@ -17,6 +17,17 @@ struct RawApiFile {
     api: RawApi,
     #[serde(default)]
     page: RawPage,
+    #[serde(default)]
+    limits: RawLimits,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLimits {
+    request_timeout_secs: Option<u64>,
+    max_body_bytes: Option<usize>,
+    rate_per_second: Option<u32>,
+    rate_burst: Option<u32>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -42,6 +53,33 @@ pub struct ApiConfig {
     /// call the API from a browser. Empty: no cross-origin calls at all.
     pub cors_origins: Vec<String>,
     pub page: PageConfig,
+    pub limits: LimitsConfig,
+}
+
+/// What one request, and one client, may ask of the server.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LimitsConfig {
+    /// A request not answered within this is answered 503.
+    pub request_timeout_secs: u64,
+    /// Largest request body accepted (a tracker upload, an event).
+    pub max_body_bytes: usize,
+    /// Requests per second each client address may make to `/search`, `/suggest` and
+    /// `/click`; 0 turns the limit off (as benchmarks and load tests, all from one address,
+    /// need).
+    pub rate_per_second: u32,
+    /// Requests a client may make at once before the rate applies.
+    pub rate_burst: u32,
+}
+
+impl Default for LimitsConfig {
+    fn default() -> Self {
+        LimitsConfig {
+            request_timeout_secs: 30,
+            max_body_bytes: 2 * 1024 * 1024,
+            rate_per_second: 50,
+            rate_burst: 200,
+        }
+    }
 }
 
 /// What the reference search page at `/` says about the site.
@@ -98,8 +136,51 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<ApiConfig, ConfigError> {
     let contact_url = validate_link(path, "page.contact_url", raw.page.contact_url)?;
     let stylesheet_url = validate_link(path, "page.stylesheet_url", raw.page.stylesheet_url)?;
 
+    let limit_defaults = LimitsConfig::default();
+    let request_timeout_secs = raw
+        .limits
+        .request_timeout_secs
+        .unwrap_or(limit_defaults.request_timeout_secs);
+    if !(1..=600).contains(&request_timeout_secs) {
+        return Err(invalid(
+            path,
+            "limits.request_timeout_secs",
+            "must be between 1 and 600",
+        ));
+    }
+    let max_body_bytes = raw
+        .limits
+        .max_body_bytes
+        .unwrap_or(limit_defaults.max_body_bytes);
+    if max_body_bytes < 1024 {
+        return Err(invalid(
+            path,
+            "limits.max_body_bytes",
+            "must be at least 1024",
+        ));
+    }
+    let rate_per_second = raw
+        .limits
+        .rate_per_second
+        .unwrap_or(limit_defaults.rate_per_second);
+    let rate_burst = raw.limits.rate_burst.unwrap_or(limit_defaults.rate_burst);
+    if rate_per_second > 0 && rate_burst == 0 {
+        return Err(invalid(
+            path,
+            "limits.rate_burst",
+            "must be at least 1 when a rate is set",
+        ));
+    }
+    let limits = LimitsConfig {
+        request_timeout_secs,
+        max_body_bytes,
+        rate_per_second,
+        rate_burst,
+    };
+
     Ok(ApiConfig {
         cors_origins,
+        limits,
         page: PageConfig {
             site_name: site_name.trim().to_string(),
             home_url,
