@@ -178,6 +178,19 @@ fn real_responses_match_the_openapi_document() {
     assert_eq!(empty["error"]["code"], "empty_query");
     document.check(base, "/search?q=x&limit=lots", 400);
     document.check(base, "/search?q=x&section=nowhere", 400);
+    let professional = document.check(base, "/search?q=annual+review&audience=professional", 200);
+    let audiences: Vec<&Value> = professional["results"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|hit| &hit["audience"])
+        .collect();
+    assert!(
+        audiences.contains(&&json!("professional")),
+        "{professional}"
+    );
+    let unknown = document.check(base, "/search?q=x&audience=robots", 400);
+    assert_eq!(unknown["error"]["code"], "bad_audience");
 
     let suggestions = document.check(base, "/suggest?q=shor", 200);
     assert!(

@@ -1,5 +1,6 @@
-//! The search page at `/` and CORS, driven in-process through the router: what a browser
-//! with JavaScript turned off gets, what is escaped, and which status each outcome has.
+//! The search page at `/`, the A to Z page at `/a-z` and CORS, driven in-process through
+//! the router: what a browser with JavaScript turned off gets, what is escaped, and which
+//! status each outcome has.
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
@@ -70,6 +71,10 @@ struct Harness {
 }
 
 fn harness(with_index: bool, api_toml: &str) -> Harness {
+    harness_with(records(), with_index, api_toml)
+}
+
+fn harness_with(records: Vec<PageRecord>, with_index: bool, api_toml: &str) -> Harness {
     let temp = tempfile::tempdir().expect("temp dir");
     let data = DataDir::new(temp.path().join("data"));
     let config_dir = temp.path().join("config");
@@ -78,7 +83,7 @@ fn harness(with_index: bool, api_toml: &str) -> Harness {
     let config = Config::load(&config_dir).expect("config");
     if with_index {
         let lock = data.lock().expect("lock");
-        publish_records(&data, &lock, &config, records(), None, false).expect("publish");
+        publish_records(&data, &lock, &config, records, None, false).expect("publish");
     }
     let index = LiveIndex::open(data).expect("open index");
     Harness {
@@ -371,7 +376,7 @@ async fn no_results_say_what_to_try_and_who_to_ask() {
         ["Things you can try", "Still cannot find what you need?"]
     );
     assert_eq!(
-        answer.attribute(".no-results a", "href").as_deref(),
+        answer.attribute(".no-results p a", "href").as_deref(),
         Some("https://example.org/sendiass")
     );
 }
@@ -476,4 +481,362 @@ async fn a_preflight_allows_reads_and_events_but_no_token() {
         response.headers().get("access-control-allow-credentials"),
         None
     );
+}
+
+/// A small site with two routes (every page links to both from its navigation), a topic
+/// with a landing page and pages in both routes, a title that needs escaping, one that
+/// starts with a number, and a page for professionals.
+fn atoz_records() -> Vec<PageRecord> {
+    let routes = [
+        "http://site/care/care.html",
+        "http://site/health/health.html",
+    ];
+    let pages = [
+        ("care/care.html", "Social care", &[][..]),
+        ("health/health.html", "Health and wellbeing", &[][..]),
+        (
+            "care/short-breaks/short-breaks.html",
+            "Short breaks",
+            &[][..],
+        ),
+        (
+            "care/summer-camps.html",
+            "Summer camps",
+            &["Short breaks in summer"][..],
+        ),
+        (
+            "health/carers.html",
+            "Support for carers",
+            &["Short breaks for carers"][..],
+        ),
+        (
+            "odd.html",
+            "Funding <script>alert(1)</script> & \"quotes\"",
+            &[][..],
+        ),
+        ("care/travel.html", "16 to 25 travel", &[][..]),
+        (
+            "professionals/referrals.html",
+            "Referrals for professionals",
+            &[][..],
+        ),
+    ];
+    pages
+        .iter()
+        .map(|(path, title, headings)| {
+            let url = format!("http://site/{path}");
+            let body = format!("{title}: what it is and how to ask for it. Short breaks help.");
+            let mut record = page(&url, title, &body);
+            record.headings = headings.iter().map(|heading| heading.to_string()).collect();
+            record.links = routes
+                .iter()
+                .map(|route| Link {
+                    url: route.to_string(),
+                    text: "Route".into(),
+                    place: LinkPlace::Nav,
+                })
+                .collect();
+            record
+        })
+        .collect()
+}
+
+/// The text of every element under `selector`, each with its whitespace folded.
+fn texts(answer: &Answer, selector: &str) -> Vec<String> {
+    answer
+        .all(selector)
+        .iter()
+        .map(|text| text.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect()
+}
+
+#[tokio::test]
+async fn the_a_to_z_lists_letters_topics_and_their_way_in_first() {
+    let harness = harness_with(atoz_records(), true, "");
+    let answer = get(&harness.app, "/a-z", &[]).await;
+    assert_eq!(answer.status, StatusCode::OK);
+    assert_eq!(
+        answer.title(),
+        "A to Z of help and services \u{2013} Local Offer"
+    );
+    assert_eq!(answer.all("h1"), ["A to Z of help and services"]);
+    let introduction = texts(&answer, ".atoz-introduction p").join(" ");
+    assert!(
+        introduction.contains("best place to start"),
+        "{introduction}"
+    );
+    assert_eq!(
+        answer.all("header a[aria-current=page]"),
+        ["A to Z"],
+        "the header marks the A to Z as the page shown"
+    );
+
+    let letters = "nav[aria-label='A to Z letters']";
+    let links = answer.all(&format!("{letters} a"));
+    assert_eq!(links, ["0-9", "F", "H", "R", "S"]);
+    assert_eq!(
+        answer.attribute(&format!("{letters} a"), "href").as_deref(),
+        Some("#letter-0-9")
+    );
+    let plain = texts(&answer, &format!("{letters} .atoz-letters__none"));
+    assert_eq!(
+        plain.len(),
+        26 - 4,
+        "every other letter, as text: {plain:?}"
+    );
+    assert_eq!(plain.first().map(String::as_str), Some("A (no topics)"));
+
+    assert_eq!(
+        answer.all(".atoz-letter h2"),
+        ["0-9", "F", "H", "R", "S"],
+        "a heading per letter with topics"
+    );
+    assert_eq!(
+        answer.attribute(".atoz-letter h2", "id").as_deref(),
+        Some("letter-0-9"),
+        "the letter links land on the headings"
+    );
+    let s_topics = texts(&answer, "#letter-S ~ .atoz-topics > li > h3");
+    assert!(
+        s_topics.contains(&"Short breaks".to_string()),
+        "{s_topics:?}"
+    );
+
+    let html = answer.html();
+    let topic_selector = Selector::parse(".atoz-topic").expect("selector");
+    let short_breaks = html
+        .select(&topic_selector)
+        .find(|topic| topic.text().any(|text| text.trim() == "Short breaks"))
+        .expect("the Short breaks topic");
+    let walk = |selector: &str| -> Vec<String> {
+        let selector = Selector::parse(selector).expect("selector");
+        short_breaks
+            .select(&selector)
+            .map(|node| {
+                node.text()
+                    .collect::<String>()
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect()
+    };
+    assert_eq!(
+        walk("a"),
+        ["Short breaks", "Summer camps", "Support for carers"],
+        "the way in first, then the pages by route"
+    );
+    assert_eq!(
+        walk(".atoz-topic__start-link"),
+        ["Start here: Short breaks"],
+        "the way in is named in words, not only by coming first"
+    );
+    assert_eq!(
+        walk("h4"),
+        [
+            "Other pages in Social care",
+            "Other pages in Health and wellbeing"
+        ]
+    );
+    assert!(
+        walk(".atoz-description")
+            .iter()
+            .all(|text| !text.is_empty()),
+        "each page has its description"
+    );
+    let first_href = Selector::parse("a").expect("selector");
+    assert_eq!(
+        short_breaks
+            .select(&first_href)
+            .next()
+            .and_then(|link| link.value().attr("href")),
+        Some("http://site/care/short-breaks/short-breaks.html")
+    );
+}
+
+#[tokio::test]
+async fn one_letter_of_the_a_to_z_links_to_the_others_and_back_to_all() {
+    let harness = harness_with(atoz_records(), true, "");
+    let answer = get(&harness.app, "/a-z?letter=s", &[]).await;
+    assert_eq!(answer.status, StatusCode::OK);
+    assert_eq!(
+        answer.title(),
+        "Topics starting with S \u{2013} A to Z \u{2013} Local Offer"
+    );
+    assert_eq!(answer.all(".atoz-letter h2"), ["S"]);
+    let letters = "nav[aria-label='A to Z letters']";
+    assert_eq!(
+        answer.all(&format!("{letters} a[aria-current=page]")),
+        ["S"]
+    );
+    assert_eq!(
+        answer.attribute(&format!("{letters} a"), "href").as_deref(),
+        Some("?letter=0-9"),
+        "on a letter's own page, the letters link to their own pages"
+    );
+    assert_eq!(
+        answer.attribute("a[href='a-z']", "href").as_deref(),
+        Some("a-z"),
+        "a way back to every letter"
+    );
+
+    let digits = get(&harness.app, "/a-z?letter=0-9", &[]).await;
+    assert_eq!(digits.all(".atoz-letter h3"), ["16 to 25 travel"]);
+    assert!(digits.title().starts_with("Topics starting with a number"));
+
+    let empty = get(&harness.app, "/a-z?letter=q", &[]).await;
+    assert_eq!(empty.status, StatusCode::OK);
+    assert!(empty.all(".atoz-letter").is_empty());
+    let said = texts(&empty, ".atoz-empty").join("");
+    assert!(
+        said.starts_with("There are no topics starting with Q."),
+        "{said}"
+    );
+}
+
+#[tokio::test]
+async fn a_letter_that_is_not_one_gets_the_error_summary_and_the_letters() {
+    let harness = harness_with(atoz_records(), true, "");
+    for uri in ["/a-z?letter=%3Cscript%3E", "/a-z?letter=SHORT"] {
+        let answer = get(&harness.app, uri, &[]).await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{uri}");
+        assert!(answer.title().starts_with("Error: "), "{uri}");
+        assert_eq!(
+            answer.all(".error-summary a"),
+            ["Choose a letter from the list of letters"]
+        );
+        assert_eq!(
+            answer.attribute(".error-summary a", "href").as_deref(),
+            Some("#letters")
+        );
+        assert_eq!(
+            answer.attribute("nav#letters", "aria-label").as_deref(),
+            Some("A to Z letters")
+        );
+        assert!(!answer.text.contains("<script>"), "{uri}");
+    }
+}
+
+#[tokio::test]
+async fn odd_titles_in_the_a_to_z_are_escaped() {
+    let harness = harness_with(atoz_records(), true, "");
+    let answer = get(&harness.app, "/a-z?letter=F", &[]).await;
+    assert!(!answer.text.contains("<script>alert"), "title escaped");
+    assert!(
+        answer
+            .text
+            .contains("Funding &lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quotes&quot;")
+    );
+    assert_eq!(
+        answer.all(".atoz-topic h3"),
+        ["Funding <script>alert(1)</script> & \"quotes\""],
+        "the title reads as written"
+    );
+}
+
+#[tokio::test]
+async fn without_an_index_the_a_to_z_says_it_is_not_working() {
+    let harness = harness_with(atoz_records(), false, "");
+    let answer = get(&harness.app, "/a-z", &[]).await;
+    assert_eq!(answer.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(
+        answer.all("h2"),
+        ["Sorry, the A to Z is not working right now"]
+    );
+    assert!(
+        texts(&answer, "main p")
+            .iter()
+            .any(|text| text.starts_with("Please try again later")),
+        "the same words as the search page's"
+    );
+    let policy = answer.header("content-security-policy").unwrap_or("");
+    assert!(policy.contains("default-src 'self'"), "{policy}");
+}
+
+#[tokio::test]
+async fn the_search_page_and_the_a_to_z_link_to_each_other() {
+    let harness = harness_with(atoz_records(), true, "");
+    let home = get(&harness.app, "/", &[]).await;
+    assert_eq!(home.all("header a[aria-current=page]"), ["Search"]);
+    assert_eq!(
+        home.attribute("header a[href='a-z']", "href").as_deref(),
+        Some("a-z")
+    );
+    let atoz = get(&harness.app, "/a-z", &[]).await;
+    assert_eq!(atoz.all("header nav a[href='./']"), ["Search"]);
+    assert!(atoz.all("script").is_empty(), "the A to Z needs no script");
+}
+
+#[tokio::test]
+async fn the_professional_choice_is_kept_by_links_and_said_in_words() {
+    let harness = harness_with(atoz_records(), true, "");
+    let home = get(&harness.app, "/", &[]).await;
+    assert_eq!(home.attribute("input#audience", "checked"), None);
+    assert_eq!(
+        home.attribute("input#audience", "name").as_deref(),
+        Some("audience")
+    );
+    assert_eq!(
+        home.attribute("input#audience", "value").as_deref(),
+        Some("professional")
+    );
+    assert_eq!(home.all("label[for=audience]"), ["I am a professional"]);
+    let remembered = get(&harness.app, "/?audience=professional", &[]).await;
+    assert!(remembered.attribute("input#audience", "checked").is_some());
+
+    let answer = get(
+        &harness.app,
+        "/?q=short+breaks&limit=1&audience=professional",
+        &[],
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::OK);
+    assert!(answer.attribute("input#audience", "checked").is_some());
+    let count = answer.all("#result-count").join("");
+    assert!(
+        count.contains(", pages for professionals first"),
+        "the live region says which is shown: {count}"
+    );
+    let next = answer
+        .attribute(".pagination a[rel=next]", "href")
+        .unwrap_or_default();
+    assert!(next.ends_with("&audience=professional"), "{next}");
+    let filters = Selector::parse(".filter-list__link").expect("selector");
+    let html = answer.html();
+    let hrefs: Vec<&str> = html
+        .select(&filters)
+        .filter_map(|link| link.value().attr("href"))
+        .collect();
+    assert!(!hrefs.is_empty());
+    assert!(
+        hrefs
+            .iter()
+            .all(|href| href.contains("audience=professional")),
+        "{hrefs:?}"
+    );
+
+    let families = get(&harness.app, "/?q=short+breaks&limit=1", &[]).await;
+    assert!(
+        !families
+            .all("#result-count")
+            .join("")
+            .contains("professionals")
+    );
+    let next = families
+        .attribute(".pagination a[rel=next]", "href")
+        .unwrap_or_default();
+    assert!(!next.contains("audience"), "{next}");
+
+    let tagged = get(&harness.app, "/?q=referrals&audience=professional", &[]).await;
+    let tags = tagged.all(".result .tag--audience");
+    assert_eq!(
+        tags,
+        ["For professionals"],
+        "pages for professionals say so"
+    );
+
+    let bad = get(&harness.app, "/?q=short+breaks&audience=robots", &[]).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    let message = bad.all(".error-summary a").join("");
+    assert!(message.contains("tick the box"), "{message}");
 }

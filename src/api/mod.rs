@@ -1,7 +1,7 @@
 //! The HTTP API (axum): `/search`, `/suggest`, `/browse`, `/health`, `/openapi.json`, click
 //! logging (`/click`, `/events`), `/metrics`, the admin surface behind a token (reports,
-//! tracker import, rule tester, recrawls, crawl status, broken links and the admin page) and
-//! the search page at `/`.
+//! tracker import, rule tester, recrawls, crawl status, broken links and the admin page), the
+//! search page at `/` and the A to Z page at `/a-z`.
 //!
 //! Handlers are thin: they validate parameters, call a function free of HTTP types on a
 //! blocking thread, and turn the outcome into JSON. [`error::ApiError`] is the one place that
@@ -121,6 +121,7 @@ pub fn router(state: AppState) -> Router {
     let (api, _description) = public_api().split_for_parts();
     let mut app = api
         .route("/", get(page::search_page))
+        .route("/a-z", get(page::atoz_page))
         .route("/assets/{file}", get(page::asset));
     if state.admin_token.is_some() {
         let admin = Router::new()

@@ -22,7 +22,8 @@ use crate::record::{Audience, Kind};
         description = "Site search for a SEND Local Offer website: ranked results with \
             snippets, facets and spelling corrections, type-ahead suggestions, and the \
             service's health, and click counting. Every error is `{\"error\": {\"code\", \"message\"}}`. The \
-            search page at `/` is built on the same engine; admin routes are not listed."
+            search page at `/` and the A to Z page at `/a-z` are built on the same engine; \
+            admin routes are not listed."
     ),
     tags(
         (name = "search", description = "Searching the Local Offer"),
@@ -48,7 +49,8 @@ pub struct SearchParams {
     pub kind: Option<Kind>,
     /// Only results in this section (a slug from the facets).
     pub section: Option<String>,
-    /// Whom the results are for; pages written for others are demoted. Default `family`.
+    /// Whom the results are for: `family` (the default) or `professional`. Pages written
+    /// for the other audience are demoted, not removed.
     pub audience: Option<Audience>,
     /// `true` groups matching documents under the page linking to them (default `true`).
     pub group: Option<bool>,

@@ -123,10 +123,11 @@ pub struct AtoZ {
     pub letters: Vec<Letter>,
 }
 
-const INTRODUCTION: &str = "This index lists the topics this site covers, from A to Z. \
-Choose a letter, then a topic: the first link under each topic is the best place to start, \
-and the pages after it are grouped by area (such as health, education or social care). \
-If you cannot find what you need, try the search box, or contact the team who run this site.";
+/// How to use the A to Z, for families: short sentences, no terms of ours.
+const INTRODUCTION: &str = "Topics are listed in alphabetical order. Choose the first \
+letter of what you are looking for, then find your topic. The first page listed under a \
+topic is the best place to start. Other pages about the same topic come after it, grouped \
+by area, such as education, health or social care.";
 
 /// "What is inclusion funding?" → "Inclusion funding"; other titles unchanged but trimmed.
 pub fn topic_from_title(title: &str) -> String {

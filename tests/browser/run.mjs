@@ -1,13 +1,14 @@
-// The search page in a real browser: headless Chromium (Debian's package) driven by
-// playwright-core, with axe-core checking WCAG 2.2 AA, a keyboard walk through the
-// suggestions, results updated in place, and the page with JavaScript turned off.
+// The search page and the A to Z in a real browser: headless Chromium (Debian's package)
+// driven by playwright-core, with axe-core checking WCAG 2.2 AA, a keyboard walk through the
+// suggestions, results updated in place (the professional choice too), the A to Z letters
+// by keyboard, and both pages with JavaScript turned off.
 //
 // Run from anywhere: `node tests/browser/run.mjs` (after `npm ci` in this folder). It starts
 // `offer-search demo` on a loopback port itself, with its index in a temporary folder.
 //
 //   OFFER_SEARCH_BIN  the binary to run (default: target/debug/offer-search)
 //   CHROMIUM          the browser (default: /usr/bin/chromium)
-//   SCREENSHOT_DIR    when set, PNG screenshots of the results page are written there
+//   SCREENSHOT_DIR    when set, PNG screenshots of the pages are written there
 //
 // Exits non-zero on any failure, including a browser that cannot be started.
 
@@ -148,6 +149,9 @@ async function accessibilityChecks(context, base) {
     ["no results page", "/?q=qwxzvy+plomk"],
     ["error page (empty search)", "/?q="],
     ["error page (bad paging)", "/?q=funding&offset=nope"],
+    ["results for professionals", "/?q=short+breaks&audience=professional"],
+    ["A to Z, every letter", "/a-z"],
+    ["A to Z, one letter", "/a-z?letter=S"],
   ];
   for (const [name, path] of pages) {
     await page.goto(base + path);
@@ -258,6 +262,42 @@ async function keyboardSuggestions(context, base) {
   );
   check(true, "Back returns to the unfiltered results");
 
+  const audience = page.locator("#audience");
+  await audience.focus();
+  await page.keyboard.press("Space");
+  await page.waitForFunction(
+    () => new URL(window.location.href).searchParams.get("audience") === "professional",
+    null,
+    { timeout: STEP_LIMIT_MS },
+  );
+  await page.waitForFunction(
+    () => document.getElementById("result-count").textContent.includes("professionals first"),
+    null,
+    { timeout: STEP_LIMIT_MS },
+  );
+  check(true, "ticking ‘I am a professional’ searches again in place and says so in the live region");
+  check(await audience.evaluate((node) => node === document.activeElement), "focus stays on the box");
+  const pageLinks = await page.locator("#results-region a[href^='?']").evaluateAll((links) =>
+    links.map((link) => link.getAttribute("href")),
+  );
+  check(
+    pageLinks.length > 0 && pageLinks.every((href) => href.includes("audience=professional")),
+    `filter and page links keep the choice (${pageLinks.length} links)`,
+  );
+  await page.goBack();
+  await page.waitForFunction(
+    () => !new URL(window.location.href).searchParams.has("audience"),
+    null,
+    { timeout: STEP_LIMIT_MS },
+  );
+  await page.waitForFunction(
+    () => !document.getElementById("audience").checked &&
+      !document.getElementById("result-count").textContent.includes("professionals"),
+    null,
+    { timeout: STEP_LIMIT_MS },
+  );
+  check(true, "Back clears the box and shows the results for families again");
+
   await box.fill("");
   await box.press("Enter");
   await page.locator("#error-summary").waitFor({ timeout: STEP_LIMIT_MS });
@@ -270,6 +310,58 @@ async function keyboardSuggestions(context, base) {
   // may be.
   const unexpected = scriptErrors.filter((text) => !text.includes("400"));
   check(unexpected.length === 0, `no script errors or refused resources (${unexpected.join("; ")})`);
+  await page.close();
+}
+
+async function atozKeyboard(context, base) {
+  console.log("A to Z letters by keyboard");
+  const page = await context.newPage();
+  await page.goto(base + "/a-z");
+  const letters = page.locator("nav#letters");
+  check((await letters.getAttribute("aria-label")) === "A to Z letters", "the letters are a labelled navigation");
+  const linked = (await letters.locator("a").allTextContents()).map((text) => text.trim());
+  const target = linked[Math.floor(linked.length / 2)];
+  let reached = false;
+  for (let presses = 0; presses < 60 && !reached; presses++) {
+    await page.keyboard.press("Tab");
+    reached = await page.evaluate(
+      (letter) => {
+        const active = document.activeElement;
+        return active.closest("nav#letters") !== null && active.textContent.trim() === letter;
+      },
+      target,
+    );
+  }
+  check(reached, `Tab reaches the letter ${target}`);
+  await page.keyboard.press("Enter");
+  await page.waitForFunction(
+    (letter) => document.activeElement.tagName === "H2" && document.activeElement.textContent.trim() === letter,
+    target,
+    { timeout: STEP_LIMIT_MS },
+  );
+  const landed = await page.evaluate(() => {
+    const heading = document.activeElement;
+    const box = heading.getBoundingClientRect();
+    return {
+      id: heading.id,
+      inView: box.top >= 0 && box.bottom <= window.innerHeight,
+      scrolled: window.scrollY > 0,
+      hash: window.location.hash,
+    };
+  });
+  check(landed.hash === `#${landed.id}`, `Enter follows the link to ${landed.hash}`);
+  check(true, `focus lands on the heading of ${target}`);
+  check(landed.inView && landed.scrolled, "the page scrolls the heading into view");
+  await page.keyboard.press("Tab");
+  const next = await page.evaluate(() => {
+    const active = document.activeElement;
+    const section = active.closest(".atoz-letter");
+    return {
+      tag: active.tagName,
+      inLetter: section !== null && section.querySelector("h2").textContent.trim(),
+    };
+  });
+  check(next.tag === "A" && next.inLetter === target, `the next Tab goes to the first link under ${target}`);
   await page.close();
 }
 
@@ -294,6 +386,16 @@ async function withoutJavaScript(browser, base) {
   const documents = await page.locator(".document-list a").allTextContents();
   const labelled = documents.every((text) => /\((PDF|Word document|Document)[^)]*\d+ (KB|MB)\)$/.test(text));
   check(labelled, `document links state type and size (${documents.length} seen)`);
+
+  await page.goto(base + "/a-z?letter=S");
+  const first = page.locator("nav#letters a").first();
+  const firstLetter = (await first.textContent()).trim();
+  await Promise.all([page.waitForURL(new RegExp(`letter=${firstLetter}`)), first.click()]);
+  const headings = (await page.locator(".atoz-letter h2").allTextContents()).map((text) => text.trim());
+  check(
+    headings.length === 1 && headings[0] === firstLetter,
+    `the A to Z letters are plain links to each letter (${headings.join(", ")})`,
+  );
   await context.close();
 }
 
@@ -317,6 +419,12 @@ async function screenshots(browser, base) {
   await page.screenshot({ path: join(screenshotDir, "error.png") });
   await page.goto(base + "/?q=qwxzvy");
   await page.screenshot({ path: join(screenshotDir, "no-results.png"), fullPage: true });
+  await page.goto(base + "/?q=annual+review&audience=professional");
+  await page.screenshot({ path: join(screenshotDir, "professional.png"), fullPage: true });
+  await page.goto(base + "/a-z");
+  await page.screenshot({ path: join(screenshotDir, "a-z.png"), fullPage: true });
+  await page.goto(base + "/a-z?letter=S");
+  await page.screenshot({ path: join(screenshotDir, "a-z-letter.png"), fullPage: true });
   await page.goto(base + "/");
   await page.locator("#q").focus();
   await page.keyboard.type("educ", { delay: 40 });
@@ -342,6 +450,7 @@ async function main() {
     await axeContext.close();
     const context = await browser.newContext();
     await keyboardSuggestions(context, base);
+    await atozKeyboard(context, base);
     await context.close();
     await withoutJavaScript(browser, base);
     await screenshots(browser, base);

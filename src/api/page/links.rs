@@ -4,7 +4,7 @@
 
 use url::form_urlencoded;
 
-use crate::record::Kind;
+use crate::record::{Audience, Kind};
 use crate::search::{DEFAULT_LIMIT, SearchRequest};
 
 /// The parameters of one search as the page's links carry them.
@@ -17,6 +17,8 @@ pub struct SearchLink {
     pub limit: usize,
     /// `false` keeps the words as typed (the "search instead for" link).
     pub correct: bool,
+    /// Whom the results are for; kept by every link, like a setting.
+    pub audience: Audience,
 }
 
 impl SearchLink {
@@ -29,6 +31,7 @@ impl SearchLink {
             offset: 0,
             limit: DEFAULT_LIMIT,
             correct: true,
+            audience: Audience::Family,
         }
     }
 
@@ -41,7 +44,13 @@ impl SearchLink {
             offset: request.offset,
             limit: request.limit,
             correct: request.correct,
+            audience: request.audience,
         }
+    }
+
+    /// The same search for `audience`.
+    pub fn for_audience(self, audience: Audience) -> SearchLink {
+        SearchLink { audience, ..self }
     }
 
     pub fn at_offset(&self, offset: usize) -> SearchLink {
@@ -88,6 +97,9 @@ impl SearchLink {
         if !self.correct {
             pairs.append_pair("correct", "false");
         }
+        if self.audience != Audience::Family {
+            pairs.append_pair("audience", self.audience.as_str());
+        }
         pairs.finish()
     }
 }
@@ -122,5 +134,21 @@ mod tests {
         link.correct = false;
         link.limit = 20;
         assert_eq!(link.href(), "?q=inclusoin&limit=20&correct=false");
+    }
+
+    #[test]
+    fn the_audience_stays_through_paging_and_filters() {
+        let link = SearchLink::new("annual review").for_audience(Audience::Professional);
+        assert_eq!(link.href(), "?q=annual+review&audience=professional");
+        let moved = link.in_section(Some("education")).at_offset(10);
+        assert_eq!(
+            moved.href(),
+            "?q=annual+review&section=education&offset=10&audience=professional"
+        );
+        let families = moved.for_audience(Audience::Family);
+        assert!(
+            !families.href().contains("audience"),
+            "the default is left out"
+        );
     }
 }

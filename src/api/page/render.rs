@@ -12,13 +12,28 @@ use super::links::SearchLink;
 use super::paging::{Item, Paging};
 use super::wording::{self, Problem};
 use crate::config::PageConfig;
-use crate::record::Kind;
+use crate::record::{Audience, Kind};
 use crate::search::{DocumentHit, FacetValue, SearchHit, SearchRequest, SearchResponse};
 
-/// The whole page for `view`.
+/// Which of the two pages is shown, so the header can mark it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    Search,
+    AtoZ,
+}
+
+/// The whole search page for `view`.
 pub fn page(config: &PageConfig, view: &View) -> Markup {
     let title = window_title(config, view);
+    layout(config, &title, Place::Search, main_content(config, view))
+}
+
+/// The frame every page shares: head, skip link, header with the site's links, `main`
+/// holding `content`, and footer. Only the search page loads the script; the A to Z has
+/// nothing for it to do.
+pub fn layout(config: &PageConfig, title: &str, place: Place, content: Markup) -> Markup {
     let home = config.home_url.as_deref().unwrap_or("./");
+    let current = |link: Place| (place == link).then_some("page");
     html! {
         (DOCTYPE)
         html lang="en-GB" {
@@ -30,7 +45,9 @@ pub fn page(config: &PageConfig, view: &View) -> Markup {
                 @if let Some(stylesheet) = &config.stylesheet_url {
                     link rel="stylesheet" href=(stylesheet);
                 }
-                script src="assets/search.js" defer {}
+                @if place == Place::Search {
+                    script src="assets/search.js" defer {}
+                }
             }
             body {
                 a.skip-link href="#main-content" { "Skip to main content" }
@@ -39,7 +56,8 @@ pub fn page(config: &PageConfig, view: &View) -> Markup {
                         a.site-header__name href=(home) { (config.site_name) }
                         nav.site-header__nav aria-label="Site" {
                             ul.site-header__links {
-                                li { a href="./" aria-current="page" { "Search" } }
+                                li { a href="./" aria-current=[current(Place::Search)] { "Search" } }
+                                li { a href="a-z" aria-current=[current(Place::AtoZ)] { "A to Z" } }
                                 @if let Some(contact) = &config.contact_url {
                                     li { a href=(contact) { "Get help and advice" } }
                                 }
@@ -49,7 +67,7 @@ pub fn page(config: &PageConfig, view: &View) -> Markup {
                 }
                 div.width-container {
                     main #main-content .main tabindex="-1" {
-                        (main_content(config, view))
+                        (content)
                     }
                 }
                 footer.site-footer {
@@ -73,7 +91,7 @@ pub fn page(config: &PageConfig, view: &View) -> Markup {
 fn window_title(config: &PageConfig, view: &View) -> String {
     let site = &config.site_name;
     match view {
-        View::Home => format!("Search \u{2013} {site}"),
+        View::Home { .. } => format!("Search \u{2013} {site}"),
         View::Problem { .. } => format!("Error: Search \u{2013} {site}"),
         View::Unavailable => format!("Search is not working \u{2013} {site}"),
         View::Results { request, response } => {
@@ -109,10 +127,13 @@ fn shown_query<'a>(request: &'a SearchRequest, response: &'a SearchResponse) -> 
 }
 
 fn main_content(config: &PageConfig, view: &View) -> Markup {
-    let typed = match view {
-        View::Home | View::Unavailable => "",
-        View::Problem { typed, .. } => typed,
-        View::Results { request, .. } => &request.query,
+    let (typed, audience) = match view {
+        View::Home { audience } => ("", *audience),
+        View::Unavailable => ("", Audience::Family),
+        View::Problem {
+            typed, audience, ..
+        } => (*typed, *audience),
+        View::Results { request, .. } => (request.query.as_str(), request.audience),
     };
     let problem = match view {
         View::Problem { problem, .. } => Some(problem),
@@ -126,7 +147,7 @@ fn main_content(config: &PageConfig, view: &View) -> Markup {
                 (error_summary(problem, retry.as_ref()))
             }
         }
-        (search_form(typed, field_error))
+        (search_form(typed, audience, field_error))
         p #result-count .result-count role="status" aria-live="polite" tabindex="-1" {
             @if let View::Results { request, response } = view {
                 (count_sentence(request, response))
@@ -134,9 +155,9 @@ fn main_content(config: &PageConfig, view: &View) -> Markup {
         }
         div #results-region data-swap {
             @match view {
-                View::Home => (home_help()),
+                View::Home { .. } => (home_help()),
                 View::Problem { .. } => {},
-                View::Unavailable => (unavailable(config)),
+                View::Unavailable => (unavailable(config, wording::UNAVAILABLE_HEADING)),
                 View::Results { request, response } => (results(config, request, response)),
             }
         }
@@ -160,7 +181,7 @@ fn error_summary(problem: &Problem, retry: Option<&SearchLink>) -> Markup {
     }
 }
 
-fn search_form(typed: &str, field_error: Option<&Problem>) -> Markup {
+fn search_form(typed: &str, audience: Audience, field_error: Option<&Problem>) -> Markup {
     let described_by = match field_error {
         Some(_) => "q-hint q-error",
         None => "q-hint",
@@ -186,6 +207,23 @@ fn search_form(typed: &str, field_error: Option<&Problem>) -> Markup {
                     button.button.search-box__button type="submit" { "Search" }
                 }
             }
+            (audience_choice(audience))
+        }
+    }
+}
+
+/// The "I am a professional" box: ticked, the search puts pages written for professionals
+/// first (`audience=professional`); left empty, pages for families come first. The box is
+/// part of the form, so it is sent with every search, with or without the script.
+fn audience_choice(audience: Audience) -> Markup {
+    let professional = audience == Audience::Professional;
+    html! {
+        div.checkbox {
+            input #audience .checkbox__input type="checkbox" name="audience"
+                value=(Audience::Professional.as_str()) checked[professional]
+                aria-describedby="audience-hint";
+            label.checkbox__label for="audience" { (wording::AUDIENCE_LABEL) }
+            div #audience-hint .hint .checkbox__hint { (wording::AUDIENCE_HINT) }
         }
     }
 }
@@ -210,6 +248,9 @@ fn count_sentence(request: &SearchRequest, response: &SearchResponse) -> String 
             Kind::Document => ", documents only",
         };
         sentence.push_str(only);
+    }
+    if request.audience == Audience::Professional {
+        sentence.push_str(", pages for professionals first");
     }
     if Paging::new(
         request.offset,
@@ -239,13 +280,18 @@ fn home_help() -> Markup {
             "Search for a service, a condition, a school or a form. Everyday words work: for "
             "example \u{2018}help at school\u{2019} or \u{2018}a break from caring\u{2019}."
         }
+        p.body {
+            "You can also look a topic up in the "
+            a.link href="a-z" { "A to Z of help and services" } "."
+        }
     }
 }
 
-fn unavailable(config: &PageConfig) -> Markup {
+/// The "not working" message, under `heading`, for when there is no index or it failed.
+pub fn unavailable(config: &PageConfig, heading: &str) -> Markup {
     let home = config.home_url.as_deref();
     html! {
-        h2.heading-l { (wording::UNAVAILABLE_HEADING) }
+        h2.heading-l { (heading) }
         p.body { (wording::UNAVAILABLE_TEXT) }
         @if let Some(home) = home {
             p.body { a.link href=(home) { "Go to the home page of " (config.site_name) } }
@@ -254,7 +300,8 @@ fn unavailable(config: &PageConfig) -> Markup {
     }
 }
 
-fn contact(config: &PageConfig) -> Markup {
+/// Who to ask for help: a link when the config gives a page about them.
+pub fn contact(config: &PageConfig) -> Markup {
     html! {
         @match &config.contact_url {
             Some(url) => a.link href=(url) { (config.contact_name) },
@@ -309,8 +356,8 @@ fn spelling(request: &SearchRequest, response: &SearchResponse) -> Markup {
     let Some(correction) = &response.did_you_mean else {
         return html! {};
     };
-    let corrected = SearchLink::new(&correction.query);
-    let mut as_typed = SearchLink::new(&request.query);
+    let corrected = SearchLink::new(&correction.query).for_audience(request.audience);
+    let mut as_typed = SearchLink::new(&request.query).for_audience(request.audience);
     as_typed.correct = false;
     html! {
         @if correction.applied {
@@ -346,6 +393,10 @@ fn no_results(config: &PageConfig, link: &SearchLink, filtered: bool) -> Markup 
                 li {
                     "try another word for the same thing, such as \u{2018}school\u{2019} "
                     "instead of \u{2018}education setting\u{2019}"
+                }
+                li {
+                    "look for the topic in the "
+                    a.link href="a-z" { "A to Z of help and services" }
                 }
             }
             h2.heading-m { "Still cannot find what you need?" }
@@ -449,6 +500,10 @@ fn result(hit: &SearchHit) -> Markup {
                 @if let Some(section) = &hit.section_label {
                     " "
                     strong.tag.tag--section { span.visually-hidden { "Topic: " } (section) }
+                }
+                @if hit.audience == Audience::Professional {
+                    " "
+                    strong.tag.tag--audience { (wording::PROFESSIONAL_TAG) }
                 }
                 @if hit.pinned {
                     " "

@@ -36,6 +36,11 @@ pub fn problem_for_code(code: &str) -> Problem {
             "That topic is not on this website. Search all topics instead",
             false,
         ),
+        "bad_audience" => (
+            "Part of the web address for this search is not right. Search again, and tick \
+             the box if you are a professional",
+            false,
+        ),
         _ => (
             "Part of the web address for this search is not right. Start a new search",
             false,
@@ -51,6 +56,20 @@ pub fn problem_for_code(code: &str) -> Problem {
 pub const UNAVAILABLE_HEADING: &str = "Sorry, search is not working right now";
 pub const UNAVAILABLE_TEXT: &str =
     "Please try again later. You can still find information by going to the home page.";
+
+/// The search form's audience box, and the tag on results written for professionals.
+pub const AUDIENCE_LABEL: &str = "I am a professional";
+pub const AUDIENCE_HINT: &str = "Show pages for people who work with children and young \
+    people first, such as in schools, nurseries, health or social care";
+pub const PROFESSIONAL_TAG: &str = "For professionals";
+
+/// The A to Z page's heading, and what it says when it cannot be shown.
+pub const ATOZ_HEADING: &str = "A to Z of help and services";
+pub const ATOZ_UNAVAILABLE_HEADING: &str = "Sorry, the A to Z is not working right now";
+/// The error summary's line for `?letter=` naming something that is not a letter.
+pub const ATOZ_BAD_LETTER: &str = "Choose a letter from the list of letters";
+/// Marks the way-in page of a topic in words, not only by its place first.
+pub const ATOZ_START_HERE: &str = "Start here:";
 
 /// How the kind filter names each kind.
 pub fn kind_filter_label(kind: Kind) -> &'static str {
@@ -168,6 +187,7 @@ mod tests {
             "bad_offset",
             "bad_kind",
             "bad_section",
+            "bad_audience",
             "bad_flag",
             "bad_query_string",
         ];

@@ -7,7 +7,9 @@
  *   for the one chosen, Escape closes the list;
  * - searches, filters and page links fetch the server-rendered page and replace only the
  *   regions marked `data-swap`, keep the address bar in step with history.pushState, and
- *   announce the new result count in the page's live region.
+ *   announce the new result count in the page's live region;
+ * - ticking or clearing "I am a professional" while results are shown searches again in
+ *   place, keeping the filters chosen (without the script, the Search button does it).
  *
  * Any failure falls back to loading the page normally.
  */
@@ -22,6 +24,7 @@
 
   var form = document.getElementById("search-form");
   var input = document.getElementById("q");
+  var audience = document.getElementById("audience");
   var count = document.getElementById("result-count");
   if (!form || !input || !count || !window.fetch || !window.DOMParser || !window.history) {
     return;
@@ -117,6 +120,10 @@
         if (how.fromHistory) {
           var freshInput = fresh.getElementById("q");
           input.value = freshInput ? freshInput.value : "";
+          var freshAudience = fresh.getElementById("audience");
+          if (audience && freshAudience) {
+            audience.checked = freshAudience.checked;
+          }
         }
         swapRegions(fresh);
         if (focusErrorSummary()) {
@@ -160,6 +167,32 @@
       load(href, { push: true, moveFocus: true });
     }
   });
+
+  /*
+   * The results shown, for the audience now chosen: the same search and filters from
+   * the first page, with the words now in the box.
+   */
+  function audienceAddress() {
+    var fields = new URLSearchParams(shownSearch);
+    fields.set("q", input.value);
+    fields.delete("offset");
+    if (audience.checked) {
+      fields.set("audience", audience.value);
+    } else {
+      fields.delete("audience");
+    }
+    return "?" + fields.toString();
+  }
+
+  if (audience) {
+    audience.addEventListener("change", function () {
+      var searched = new URLSearchParams(shownSearch).has("q");
+      if (!searched || input.value.trim() === "") {
+        return;
+      }
+      load(audienceAddress(), { push: true });
+    });
+  }
 
   window.addEventListener("popstate", function () {
     if (window.location.search === shownSearch) {
