@@ -263,7 +263,7 @@ pub fn links_report(
         let mut carried: Vec<&&BrokenLink> = broken.values().collect();
         carried.sort_by_key(|check| check.url.as_str());
         for check in carried {
-            let carried = check.carried_by.iter().any(|page| *page == record.page.url);
+            let carried = check.carried_by.contains(&record.page.url);
             if carried && seen.insert(check.url.as_str()) {
                 push(&check.url, "", "main", check);
             }
