@@ -95,6 +95,11 @@ const BREADCRUMBS: &[&str] = &[
     "#breadcrumbs",
     "#breadcrumb",
     "[class*=breadcrumb]",
+    "[class*=crumb]",
+    "[id*=crumb]",
+    // "Trail" and "you are here" are the other names content systems give them.
+    "[class*=trail]",
+    "[class*=you-are-here]",
 ];
 
 /// Characters sites put between breadcrumb steps.

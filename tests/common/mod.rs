@@ -89,6 +89,17 @@ pub fn replica_site() -> Running {
     start_and_read_url(command, "the replica site server")
 }
 
+/// Serves a copy of the replica site kept in `root` (for tests that change its markup).
+pub fn replica_site_from(root: &Path) -> Running {
+    let script = shared_dir().join("realdata/serve.py");
+    let mut command = Command::new("python3");
+    command
+        .arg(script)
+        .args(["--port", "0", "--quiet", "--root"])
+        .arg(root);
+    start_and_read_url(command, "the replica site server")
+}
+
 /// Runs `offer-search ARGS...` to completion.
 pub fn run(args: &[&str]) -> Output {
     Command::new(binary())
