@@ -402,10 +402,17 @@ async fn crawl_and_publish(
             .unwrap_or_else(|| "not publishing".to_string());
         anyhow::bail!("{reason}");
     };
-    eprintln!(
-        "published generation {}: {} page(s), {} document(s)",
-        generation.number, generation.meta.num_pages, generation.meta.num_documents
-    );
+    if run.report.kept_current {
+        eprintln!(
+            "nothing changed: generation {} keeps serving ({} page(s), {} document(s))",
+            generation.number, generation.meta.num_pages, generation.meta.num_documents
+        );
+    } else {
+        eprintln!(
+            "published generation {}: {} page(s), {} document(s)",
+            generation.number, generation.meta.num_pages, generation.meta.num_documents
+        );
+    }
     Ok(generation)
 }
 

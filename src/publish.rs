@@ -69,12 +69,7 @@ pub fn publish_records(
         check_safe(data, num_pages)?;
     }
 
-    let rules = SiteRules {
-        title_suffix: config.site.extract.title_suffix.clone(),
-        min_child_links: config.ranking.landing_min_child_links,
-        area_names: config.site.area_names.clone(),
-        classify: config.classify.clone(),
-    };
+    let rules = site_rules(config);
     let indexed = analyse(records, &rules);
 
     let pending = data.begin(lock)?;
@@ -100,6 +95,7 @@ pub fn publish_records(
     })?;
     meta.created_at = Utc::now().to_rfc3339();
     meta.crawl = crawl_summary;
+    meta.build = Some(build_fingerprint(config));
     let generation = data.publish(lock, pending, meta)?;
     tracing::info!(
         generation = generation.number,
@@ -108,6 +104,26 @@ pub fn publish_records(
         "published index generation"
     );
     Ok(generation)
+}
+
+/// The index-time rules of a config.
+fn site_rules(config: &Config) -> SiteRules {
+    SiteRules {
+        title_suffix: config.site.extract.title_suffix.clone(),
+        min_child_links: config.ranking.landing_min_child_links,
+        area_names: config.site.area_names.clone(),
+        classify: config.classify.clone(),
+    }
+}
+
+/// Identifies how an index is built from records: this program's version and the
+/// index-time rules. Two generations with the same fingerprint and the same records hold
+/// the same index.
+pub fn build_fingerprint(config: &Config) -> String {
+    use sha2::{Digest, Sha256};
+    let described = format!("{}|{:?}", env!("CARGO_PKG_VERSION"), site_rules(config));
+    let digest = Sha256::digest(described.as_bytes());
+    digest.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
 fn write_vocabulary(records: &[IndexRecord], path: &std::path::Path) -> Result<(), PublishError> {

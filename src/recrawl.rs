@@ -20,7 +20,7 @@ use crate::config::live::LiveConfig;
 use crate::crawl::revisit::fingerprint;
 use crate::crawl::{CrawlError, CrawlOptions, CrawlSummary, crawl};
 use crate::links::check_stored_links;
-use crate::publish::{PublishError, publish_records};
+use crate::publish::{PublishError, build_fingerprint, publish_records};
 use crate::state::{CrawlState, StateError};
 use crate::store::{CrawlLock, DataDir, Generation, StoreError};
 
@@ -79,6 +79,10 @@ pub struct CrawlReport {
     pub published: bool,
     /// Why nothing was published (a safety check), when nothing was.
     pub refused: Option<String>,
+    /// Nothing on the site changed, so the generation already served (`generation`) is
+    /// kept rather than rebuilt.
+    #[serde(default)]
+    pub kept_current: bool,
     /// Crawl, publishing and saving together.
     pub total_secs: f64,
     #[serde(flatten)]
@@ -209,6 +213,11 @@ pub async fn run_crawl(
     let publish_config = config.clone();
     let force = options.force;
     let (outcome, output, mut state, lock) = tokio::task::spawn_blocking(move || {
+        if !force && !full && stopped.is_none() {
+            if let Some(current) = unchanged_generation(&publish_data, &publish_config, &output) {
+                return (Ok(Kept::Unchanged(current)), output, state, lock);
+            }
+        }
         let outcome = match stopped {
             Some(stopped) if !force => Err(Ok(format!(
                 "not publishing: the crawl stopped early ({}: {}) (use --force to publish \
@@ -223,6 +232,7 @@ pub async fn run_crawl(
                 summary_json,
                 force,
             )
+            .map(Kept::Published)
             .map_err(|err| match err {
                 PublishError::NoPages | PublishError::TooFewPages { .. } => Ok(err.to_string()),
                 other => Err(other),
@@ -233,9 +243,10 @@ pub async fn run_crawl(
     .await
     .map_err(task_error("publish"))?;
 
-    let (generation, refused) = match outcome {
-        Ok(generation) => (Some(generation), None),
-        Err(Ok(refusal)) => (None, Some(refusal)),
+    let (generation, refused, kept_current) = match outcome {
+        Ok(Kept::Published(generation)) => (Some(generation), None, false),
+        Ok(Kept::Unchanged(generation)) => (Some(generation), None, true),
+        Err(Ok(refusal)) => (None, Some(refusal), false),
         Err(Err(failure)) => return Err(RunError::Publish(failure)),
     };
 
@@ -244,13 +255,18 @@ pub async fn run_crawl(
         started_at,
         finished_at: Utc::now(),
         generation: generation.as_ref().map(|generation| generation.number),
-        published: generation.is_some(),
+        published: generation.is_some() && !kept_current,
         refused,
+        kept_current,
         total_secs: started.elapsed().as_secs_f64(),
         summary: output.summary.clone(),
     };
     let report_json = serde_json::to_value(&report).unwrap_or_default();
     let file_name = match &generation {
+        Some(_) if kept_current => format!(
+            "crawl-unchanged-{}.json",
+            started_at.format("%Y%m%dT%H%M%SZ")
+        ),
         Some(generation) => format!("crawl-{}.json", generation.number),
         None => format!(
             "crawl-unpublished-{}.json",
@@ -259,6 +275,7 @@ pub async fn run_crawl(
     };
 
     let save_data = data.clone();
+    // Unchanged crawls save the state too: the validators the site sent may be new.
     let published = generation.is_some();
     let generation_number = report.generation;
     let report_path = tokio::task::spawn_blocking(move || {
@@ -288,6 +305,30 @@ pub async fn run_crawl(
         generation,
         report_path,
     })
+}
+
+/// What a crawl did with the data folder.
+enum Kept {
+    Published(Generation),
+    /// Nothing changed: the current generation stays.
+    Unchanged(Generation),
+}
+
+/// The current generation, when this crawl found no page new, changed or removed and that
+/// generation was built by this program with the same index-time rules from as many records.
+fn unchanged_generation(
+    data: &DataDir,
+    config: &Config,
+    output: &crate::crawl::CrawlOutput,
+) -> Option<Generation> {
+    let summary = &output.summary;
+    if summary.new > 0 || summary.changed > 0 || summary.removed > 0 {
+        return None;
+    }
+    let current = data.current().ok()?;
+    let same_build = current.meta.build.as_deref() == Some(build_fingerprint(config).as_str());
+    let same_count = current.meta.num_pages + current.meta.num_documents == output.records.len();
+    (same_build && same_count).then_some(current)
 }
 
 /// What the server's recrawler is doing, for `GET /admin/crawl`.
@@ -392,7 +433,7 @@ impl Recrawler {
                 Ok(run) => {
                     tracing::info!(summary = %run.report.one_line(), "recrawl finished");
                     let check_links = trigger == Trigger::Schedule
-                        && run.report.published
+                        && run.report.generation.is_some()
                         && config.site.links.check_on_schedule;
                     if check_links
                         && let Err(err) =
@@ -511,6 +552,7 @@ mod tests {
             generation: None,
             published: false,
             refused: None,
+            kept_current: false,
             total_secs: 1.25,
             summary,
         };
@@ -534,6 +576,7 @@ mod tests {
             generation: Some(4),
             published: true,
             refused: None,
+            kept_current: false,
             total_secs: 2.0,
             summary: CrawlSummary::default(),
         };

@@ -144,16 +144,21 @@ async fn the_schedule_recrawls_and_searches_go_on() {
     let schedule = tokio::spawn(recrawler.clone().run_schedule());
     let app = router(state);
 
-    // The first crawl is due at once (there is no index yet); the next an interval later.
+    // The first crawl is due at once (there is no index yet); the next an interval later
+    // finds nothing changed and keeps the first generation serving.
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
-        // Whatever generation is current answers while the next one is being built.
+        // Whatever generation is current answers while the next crawl runs.
         index.refresh().expect("the current generation opens");
         if index.engine().is_some() {
             let (status, body) = call(&app, "GET", "/search?q=short+breaks", None).await;
             assert_eq!(status, StatusCode::OK, "{body}");
         }
-        if data.current_number().expect("CURRENT reads") >= Some(2) {
+        let kept = recrawler
+            .last_report()
+            .expect("the state reads")
+            .is_some_and(|report| report["kept_current"] == true);
+        if kept {
             break;
         }
         assert!(Instant::now() < deadline, "the schedule did not recrawl");
@@ -169,5 +174,12 @@ async fn the_schedule_recrawls_and_searches_go_on() {
     assert!(
         report["unchanged"].as_u64() >= Some(2),
         "the second scheduled crawl reused the first: {report}"
+    );
+    assert_eq!(report["generation"], 1, "{report}");
+    assert_eq!(report["published"], false, "{report}");
+    assert_eq!(
+        data.current_number().expect("CURRENT reads"),
+        Some(1),
+        "an unchanged site is not rebuilt"
     );
 }

@@ -106,7 +106,11 @@ async fn recrawl_asks_what_changed_and_follows_edits_and_removals() {
     site.clear_requests();
     let second = crawl_once(&site, &data).await;
     let summary = &second.report.summary;
-    assert!(second.report.published);
+    assert!(second.report.kept_current, "{:?}", second.report);
+    assert!(
+        !second.report.published,
+        "nothing changed, so nothing is rebuilt"
+    );
     assert_eq!(summary.mode, "incremental");
     assert_eq!(
         (summary.new, summary.changed, summary.removed),
@@ -129,9 +133,9 @@ async fn recrawl_asks_what_changed_and_follows_edits_and_removals() {
         second
             .generation
             .as_ref()
-            .map(|generation| generation.meta.num_pages),
-        Some(4),
-        "the generation is complete, not just what changed"
+            .map(|generation| (generation.number, generation.meta.num_pages)),
+        Some((1, 4)),
+        "the first generation, complete, keeps serving"
     );
 
     // An edited page is extracted again; a page that now answers 404 leaves the index and
@@ -186,11 +190,11 @@ async fn recrawl_asks_what_changed_and_follows_edits_and_removals() {
     );
 
     // The report is in the data folder, in the generation's meta and in the state.
-    let report_path = data.root().join("reports/crawl-4.json");
+    let report_path = data.root().join("reports/crawl-3.json");
     let written: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&report_path).expect("the report file is written"))
             .expect("the report is JSON");
-    assert_eq!(written["generation"], 4);
+    assert_eq!(written["generation"], 3);
     assert_eq!(written["removed"], 1);
     assert!(written["skipped"].is_object() && written["elapsed"].is_number());
     let meta = data.current().expect("a current generation").meta;
@@ -273,6 +277,22 @@ fn report(data: &Path, generation: u64) -> serde_json::Value {
     serde_json::from_slice(&text).expect("the report is JSON")
 }
 
+/// The report of the one crawl that found nothing changed.
+fn unchanged_report(data: &Path) -> serde_json::Value {
+    let reports: Vec<_> = std::fs::read_dir(data.join("reports"))
+        .expect("reports folder")
+        .map(|entry| entry.expect("folder entry").path())
+        .filter(|path| {
+            path.file_name()
+                .and_then(|name| name.to_str())
+                .is_some_and(|name| name.starts_with("crawl-unchanged-"))
+        })
+        .collect();
+    assert_eq!(reports.len(), 1, "{reports:?}");
+    let text = std::fs::read(&reports[0]).expect("report reads");
+    serde_json::from_slice(&text).expect("the report is JSON")
+}
+
 #[test]
 fn replica_recrawl_through_the_binary() {
     let temp = tempfile::tempdir().expect("temp dir");
@@ -302,7 +322,9 @@ fn replica_recrawl_through_the_binary() {
     );
 
     common::run_ok(&args);
-    let second = report(&data, 2);
+    let second = unchanged_report(&data);
+    assert_eq!(second["kept_current"], true, "{second}");
+    assert_eq!(second["generation"], 1, "{second}");
     assert_eq!(second["mode"], "incremental");
     assert_eq!(second["unchanged"], 78, "{second}");
     assert_eq!(
@@ -328,7 +350,7 @@ fn replica_recrawl_through_the_binary() {
     )
     .expect("delete a page");
     common::run_ok(&args);
-    let third = report(&data, 3);
+    let third = report(&data, 2);
     assert_eq!(third["changed"], 1, "{third}");
     assert_eq!(third["removed"], 1, "{third}");
     assert_eq!(third["pages"], 71, "{third}");

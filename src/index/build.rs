@@ -24,6 +24,10 @@ pub struct GenerationMeta {
     /// The crawl summary that produced this generation, when it came from a crawl.
     #[serde(default)]
     pub crawl: Option<serde_json::Value>,
+    /// What the index was built with (program version and index-time rules): a crawl that
+    /// finds nothing changed keeps a generation built the same way.
+    #[serde(default)]
+    pub build: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
