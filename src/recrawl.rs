@@ -213,10 +213,12 @@ pub async fn run_crawl(
     let publish_config = config.clone();
     let force = options.force;
     let (outcome, output, mut state, lock) = tokio::task::spawn_blocking(move || {
-        if !force && !full && stopped.is_none() {
-            if let Some(current) = unchanged_generation(&publish_data, &publish_config, &output) {
-                return (Ok(Kept::Unchanged(current)), output, state, lock);
-            }
+        if !force
+            && !full
+            && stopped.is_none()
+            && let Some(current) = unchanged_generation(&publish_data, &publish_config, &output)
+        {
+            return (Ok(Kept::Unchanged(current)), output, state, lock);
         }
         let outcome = match stopped {
             Some(stopped) if !force => Err(Ok(format!(
