@@ -81,6 +81,9 @@ pub fn parse_request(params: &HashMap<String, String>) -> Result<SearchRequest, 
     if let Some(text) = params.get("facets") {
         request.facets = parse_flag(text, "facets")?;
     }
+    if let Some(text) = params.get("snippets") {
+        request.snippets = parse_flag(text, "snippets")?;
+    }
     Ok(request)
 }
 

@@ -163,6 +163,7 @@ impl Engine {
             .into_iter()
             .map(String::from)
             .collect();
+        let marked = request.snippets.then_some(&marked);
         let searcher = self.reader.searcher();
         let mut results = Vec::with_capacity(request.limit);
         for group in outcome
@@ -176,12 +177,12 @@ impl Engine {
             } else {
                 None
             };
-            let mut hit = to_hit(group.entry, &marked, explain);
+            let mut hit = to_hit(group.entry, marked, explain);
             if request.group && hit.kind == Kind::Page {
                 let documents = group
                     .documents
                     .into_iter()
-                    .map(|document| to_document_hit(document, &marked))
+                    .map(|document| to_document_hit(document, marked))
                     .collect();
                 hit.documents = Some(documents);
             }
@@ -975,7 +976,8 @@ fn is_target(record: &IndexRecord, target: &str) -> bool {
     record.facts.path == target || record.page.url == target
 }
 
-fn to_hit(ranked: Ranked, marked: &HashSet<String>, explain: Option<Explain>) -> SearchHit {
+/// `marked` holds the terms to mark in the snippet; `None` leaves the snippet empty.
+fn to_hit(ranked: Ranked, marked: Option<&HashSet<String>>, explain: Option<Explain>) -> SearchHit {
     let Ranked {
         score,
         record,
@@ -993,7 +995,7 @@ fn to_hit(ranked: Ranked, marked: &HashSet<String>, explain: Option<Explain>) ->
         section: facts.section.clone(),
         section_label: facts.section_label.clone(),
         description: description_of(&record),
-        snippet: snippet_of(&record, marked),
+        snippet: marked.map_or_else(String::new, |terms| snippet_of(&record, terms)),
         score,
         landing: facts.landing,
         parent_url: facts.parent_url.clone(),
@@ -1008,7 +1010,7 @@ fn to_hit(ranked: Ranked, marked: &HashSet<String>, explain: Option<Explain>) ->
     }
 }
 
-fn to_document_hit(ranked: Ranked, marked: &HashSet<String>) -> DocumentHit {
+fn to_document_hit(ranked: Ranked, marked: Option<&HashSet<String>>) -> DocumentHit {
     let record = &ranked.record;
     DocumentHit {
         url: record.page.url.clone(),
@@ -1017,7 +1019,7 @@ fn to_document_hit(ranked: Ranked, marked: &HashSet<String>) -> DocumentHit {
         kind: record.page.kind,
         content_type: record.page.content_type.clone(),
         size_bytes: record.page.size_bytes,
-        snippet: snippet_of(record, marked),
+        snippet: marked.map_or_else(String::new, |terms| snippet_of(record, terms)),
     }
 }
 

@@ -44,6 +44,8 @@ pub struct SearchRequest {
     pub group: bool,
     /// Count matches by section and kind.
     pub facets: bool,
+    /// Give each result a snippet (`false`: empty snippets, for callers that show none).
+    pub snippets: bool,
 }
 
 impl SearchRequest {
@@ -57,6 +59,7 @@ impl SearchRequest {
             explain: false,
             group: true,
             facets: true,
+            snippets: true,
         }
     }
 }
