@@ -104,7 +104,9 @@ def oha(urls, connections, duration, rate=None):
         "-c", str(connections), "--urls-from-file", str(urls),
     ]
     if rate:
-        command += ["-q", str(rate)]
+        # Latencies from the intended send times, so that a stall is not hidden by the
+        # requests it delayed (coordinated omission).
+        command += ["-q", str(rate), "--latency-correction"]
     finished = subprocess.run(command, capture_output=True, text=True, check=True)
     report = json.loads(finished.stdout)
     summary = report["summary"]

@@ -34,6 +34,12 @@ pub enum PublishError {
         #[source]
         source: std::io::Error,
     },
+    #[error("cannot write the briefs `{path}`: {source}")]
+    Briefs {
+        path: std::path::PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("cannot write the word list `{path}`: {source}")]
     Vocabulary {
         path: std::path::PathBuf,
@@ -73,6 +79,13 @@ pub fn publish_records(
     let pending = data.begin(lock)?;
     let mut meta: GenerationMeta = build_index(&pending.index_dir(), &indexed)?;
     write_vocabulary(&indexed, &pending.vocabulary_path())?;
+    let briefs_path = pending.briefs_path();
+    crate::index::brief::write_briefs(&briefs_path, &indexed).map_err(|source| {
+        PublishError::Briefs {
+            path: briefs_path.clone(),
+            source,
+        }
+    })?;
     let suggestions_path = pending.suggestions_path();
     let suggestions = crate::search::suggest::collect(&indexed);
     crate::search::suggest::write(&suggestions_path, &suggestions).map_err(|source| {

@@ -26,6 +26,7 @@ const META_FILE: &str = "meta.json";
 const INDEX_DIR: &str = "index";
 const VOCABULARY_FILE: &str = "vocabulary.tsv";
 const SUGGESTIONS_FILE: &str = "suggestions.tsv";
+const BRIEFS_FILE: &str = "briefs.jsonl";
 const BUILDING_SUFFIX: &str = ".building";
 
 #[derive(Debug, thiserror::Error)]
@@ -79,6 +80,11 @@ impl Generation {
     pub fn suggestions_path(&self) -> PathBuf {
         self.dir.join(SUGGESTIONS_FILE)
     }
+
+    /// The facts re-scoring reads, one line per record (see [`crate::index::brief`]).
+    pub fn briefs_path(&self) -> PathBuf {
+        self.dir.join(BRIEFS_FILE)
+    }
 }
 
 /// Exclusive right to write new generations, released on drop.
@@ -108,6 +114,11 @@ impl PendingGeneration {
     /// Where the generation's type-ahead suggestions must be written.
     pub fn suggestions_path(&self) -> PathBuf {
         self.building_dir.join(SUGGESTIONS_FILE)
+    }
+
+    /// Where the generation's briefs must be written.
+    pub fn briefs_path(&self) -> PathBuf {
+        self.building_dir.join(BRIEFS_FILE)
     }
 }
 
