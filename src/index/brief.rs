@@ -117,3 +117,57 @@ pub fn load_briefs(path: &Path) -> std::io::Result<Option<Vec<Brief>>> {
     briefs.shrink_to_fit();
     Ok(Some(briefs))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::corpus::records::site_records;
+    use crate::corpus::{DEFAULT_SEED, Site, SiteSpec};
+    use crate::index::site::{SiteRules, analyse};
+    use crate::search::query::{expand, parse};
+    use crate::search::scoring::boosts_for;
+
+    /// Re-scoring from a brief must give every multiplier the whole record gives: a new
+    /// rule that reads a field briefs lack shows up here.
+    #[test]
+    fn briefs_rank_like_whole_records() -> Result<(), Box<dyn std::error::Error>> {
+        let site = Site::new(SiteSpec::new(400, DEFAULT_SEED));
+        let base = url::Url::parse("http://127.0.0.1:9/")?;
+        let config = Config::load(
+            &std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("index-config"),
+        )?;
+        let records = site_records(&site, &base, &config.site, 2)?;
+        let rules = SiteRules {
+            min_child_links: config.ranking.landing_min_child_links,
+            ..SiteRules::default()
+        };
+        let indexed = analyse(records, &rules);
+        let mut ranking = config.ranking.clone();
+        ranking.landing_include = vec!["/social-care/*".to_string()];
+        ranking.landing_exclude = vec!["*/short-breaks.html".to_string()];
+        ranking
+            .section_boosts
+            .insert("early-years".to_string(), 1.3);
+        ranking.local_boost = 1.2;
+        for text in [
+            "short breaks",
+            "EHCP",
+            "autism assessment guide for families",
+            "x",
+        ] {
+            let mut query = parse(text);
+            expand(&mut query, &config.synonyms);
+            for record in &indexed {
+                let light = Brief::of(record).to_record();
+                assert_eq!(
+                    boosts_for(&ranking, &light, &query),
+                    boosts_for(&ranking, record, &query),
+                    "{} for {text}",
+                    record.page.url
+                );
+            }
+        }
+        Ok(())
+    }
+}
