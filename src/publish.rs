@@ -40,6 +40,12 @@ pub enum PublishError {
         #[source]
         source: std::io::Error,
     },
+    #[error("cannot write the briefs `{path}`: {source}")]
+    Briefs {
+        path: std::path::PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("cannot write the word list `{path}`: {source}")]
     Vocabulary {
         path: std::path::PathBuf,
@@ -85,6 +91,13 @@ pub fn publish_records(
         path: browse_path.clone(),
         source,
     })?;
+    let briefs_path = pending.briefs_path();
+    crate::index::brief::write_briefs(&briefs_path, &indexed).map_err(|source| {
+        PublishError::Briefs {
+            path: briefs_path.clone(),
+            source,
+        }
+    })?;
     let suggestions_path = pending.suggestions_path();
     let suggestions = crate::search::suggest::collect(&indexed);
     crate::search::suggest::write(&suggestions_path, &suggestions).map_err(|source| {
@@ -116,12 +129,20 @@ fn site_rules(config: &Config) -> SiteRules {
     }
 }
 
+/// The files a generation holds and what they record; raise it whenever that changes, so
+/// that a recrawl of an unchanged site rebuilds a generation written the old way.
+const INDEX_LAYOUT: u32 = 2;
+
 /// Identifies how an index is built from records: this program's version and the
 /// index-time rules. Two generations with the same fingerprint and the same records hold
 /// the same index.
 pub fn build_fingerprint(config: &Config) -> String {
     use sha2::{Digest, Sha256};
-    let described = format!("{}|{:?}", env!("CARGO_PKG_VERSION"), site_rules(config));
+    let described = format!(
+        "{}|{INDEX_LAYOUT}|{:?}",
+        env!("CARGO_PKG_VERSION"),
+        site_rules(config)
+    );
     let digest = Sha256::digest(described.as_bytes());
     digest.iter().map(|byte| format!("{byte:02x}")).collect()
 }

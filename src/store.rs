@@ -31,6 +31,7 @@ const INDEX_DIR: &str = "index";
 const VOCABULARY_FILE: &str = "vocabulary.tsv";
 const SUGGESTIONS_FILE: &str = "suggestions.tsv";
 const BROWSE_FILE: &str = "a-to-z.json";
+const BRIEFS_FILE: &str = "briefs.jsonl";
 const BUILDING_SUFFIX: &str = ".building";
 const REPORTS_DIR: &str = "reports";
 
@@ -93,6 +94,11 @@ impl Generation {
     pub fn browse_path(&self) -> PathBuf {
         self.dir.join(BROWSE_FILE)
     }
+
+    /// The facts re-scoring reads, one line per record (see [`crate::index::brief`]).
+    pub fn briefs_path(&self) -> PathBuf {
+        self.dir.join(BRIEFS_FILE)
+    }
 }
 
 /// Exclusive right to write new generations, released on drop.
@@ -127,6 +133,11 @@ impl PendingGeneration {
     /// Where the generation's A to Z must be written.
     pub fn browse_path(&self) -> PathBuf {
         self.building_dir.join(BROWSE_FILE)
+    }
+
+    /// Where the generation's briefs must be written.
+    pub fn briefs_path(&self) -> PathBuf {
+        self.building_dir.join(BRIEFS_FILE)
     }
 }
 

@@ -132,6 +132,9 @@ pub fn parse_request(params: &HashMap<String, String>) -> Result<SearchRequest, 
     if let Some(text) = params.get("correct") {
         request.correct = parse_flag(text, "correct")?;
     }
+    if let Some(text) = params.get("snippets") {
+        request.snippets = parse_flag(text, "snippets")?;
+    }
     Ok(request)
 }
 

@@ -82,12 +82,15 @@ pub fn build_index(dir: &Path, records: &[IndexRecord]) -> Result<GenerationMeta
         sections: sections.clone(),
         ..GenerationMeta::default()
     };
-    for record in records {
+    for (record_id, record) in records.iter().enumerate() {
         match record.page.kind {
             Kind::Page => meta.num_pages += 1,
             Kind::Document => meta.num_documents += 1,
         }
-        let document = to_document(record, &fields, &section_ids)?;
+        let mut document = to_document(record, &fields, &section_ids)?;
+        if let Some(field) = fields.record_id {
+            document.add_u64(field, record_id as u64);
+        }
         writer.add_document(document).map_err(tantivy_error)?;
     }
     writer.commit().map_err(tantivy_error)?;

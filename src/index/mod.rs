@@ -4,6 +4,7 @@
 //! section, landing level, text per field); how much each of those counts is decided at
 //! query time from `ranking.toml`, so rule changes never need a reindex.
 
+pub mod brief;
 pub mod browse;
 mod build;
 pub mod classify;

@@ -1,12 +1,17 @@
 //! The tantivy schema and the text analyser shared by indexing and querying.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::ops::ControlFlow;
+use std::sync::{LazyLock, PoisonError, RwLock};
+
 use tantivy::Index;
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer,
-    Stemmer, TextAnalyzer,
+    Stemmer, TextAnalyzer, TokenStream, Tokenizer,
 };
 
 /// Name under which [`english_analyzer`] is registered on every index.
@@ -54,6 +59,9 @@ pub struct Fields {
     pub stage: Field,
     /// The whole [`crate::record::IndexRecord`] as JSON, for results and explain.
     pub record: Field,
+    /// Position of the record in the generation, which is its brief's line (fast). `None`
+    /// in generations built before briefs existed.
+    pub record_id: Option<Field>,
 }
 
 /// The text fields searched by a query, with the name used in explain output and config.
@@ -96,6 +104,7 @@ pub fn build_schema() -> (Schema, Fields) {
         audience: builder.add_u64_field("audience", FAST),
         stage: builder.add_u64_field("stage", FAST),
         record: builder.add_text_field("record", STORED),
+        record_id: Some(builder.add_u64_field("record_id", FAST)),
     };
     (builder.build(), fields)
 }
@@ -123,6 +132,7 @@ pub fn fields_of(index: &Index) -> tantivy::Result<Fields> {
         audience: get("audience")?,
         stage: get("stage")?,
         record: get("record")?,
+        record_id: get("record_id").ok(),
     })
 }
 
@@ -146,13 +156,85 @@ pub fn fold_to_ascii(text: &str) -> String {
 
 /// Runs the analyser over `text` and returns its terms in order.
 pub fn analyze(text: &str) -> Vec<String> {
-    let mut analyzer = english_analyzer();
-    let mut stream = analyzer.token_stream(text);
     let mut terms = Vec::new();
-    while stream.advance() {
-        terms.push(stream.token().text.clone());
-    }
+    for_each_term(text, |term, _, _| {
+        terms.push(term.to_string());
+        ControlFlow::<()>::Continue(())
+    });
     terms
+}
+
+/// Most raw words whose terms are remembered; past this the memo starts afresh. A site's
+/// vocabulary is tens of thousands of words, so the memo rarely fills.
+const TERM_MEMO_WORDS: usize = 200_000;
+
+/// Raw word → its term (`None` when the analyser drops it), shared by all threads.
+static TERM_MEMO: LazyLock<RwLock<HashMap<String, Option<String>>>> =
+    LazyLock::new(|| RwLock::new(HashMap::new()));
+
+thread_local! {
+    static WORD_ANALYZER: RefCell<TextAnalyzer> = RefCell::new(english_analyzer());
+}
+
+/// Calls `visit` with each term of `text` and the byte range of the word it came from, in
+/// order, until `visit` breaks; returns the break value.
+///
+/// Gives exactly the terms of [`english_analyzer`], much faster on long text: every filter
+/// of that analyser works on one word at a time, so each distinct word is analysed once and
+/// remembered, and the rest of the text only needs splitting into words.
+pub fn for_each_term<B>(
+    text: &str,
+    mut visit: impl FnMut(&str, usize, usize) -> ControlFlow<B>,
+) -> Option<B> {
+    let mut splitter = SimpleTokenizer::default();
+    let mut words = splitter.token_stream(text);
+    let mut learned: HashMap<String, Option<String>> = HashMap::new();
+    let outcome = {
+        let memo = TERM_MEMO.read().unwrap_or_else(PoisonError::into_inner);
+        let mut outcome = None;
+        while words.advance() {
+            let word = words.token();
+            let known = memo
+                .get(word.text.as_str())
+                .or_else(|| learned.get(word.text.as_str()));
+            let term = match known {
+                Some(term) => term.as_deref(),
+                None => {
+                    let analysed = analyse_word(&word.text);
+                    learned
+                        .entry(word.text.clone())
+                        .or_insert(analysed)
+                        .as_deref()
+                }
+            };
+            if let Some(term) = term
+                && let ControlFlow::Break(value) = visit(term, word.offset_from, word.offset_to)
+            {
+                outcome = Some(value);
+                break;
+            }
+        }
+        outcome
+    };
+    if !learned.is_empty() {
+        let mut memo = TERM_MEMO.write().unwrap_or_else(PoisonError::into_inner);
+        if memo.len() + learned.len() > TERM_MEMO_WORDS {
+            memo.clear();
+        }
+        memo.extend(learned);
+    }
+    outcome
+}
+
+/// The term of one word as the full analyser gives it (the word is what the tokenizer of
+/// [`english_analyzer`] split out, so the analyser sees it as one token).
+fn analyse_word(word: &str) -> Option<String> {
+    WORD_ANALYZER.with_borrow_mut(|analyzer| {
+        let mut stream = analyzer.token_stream(word);
+        let term = stream.advance().then(|| stream.token().text.clone());
+        debug_assert!(!stream.advance(), "a word is one token: {word:?}");
+        term
+    })
 }
 
 #[cfg(test)]
@@ -164,5 +246,34 @@ mod tests {
         assert_eq!(analyze("Inclusion Funding"), vec!["inclus", "fund"]);
         assert_eq!(analyze("post-16 café"), vec!["post", "16", "cafe"]);
         assert_eq!(analyze("Children’s"), vec!["children", "s"]);
+    }
+
+    #[test]
+    fn remembered_terms_match_the_analyser() {
+        let long = format!("{}ß", "x".repeat(39));
+        let text = format!("Funding funded FUNDINGS café Ünïcode £20 post-16 {long} dying skies");
+        let mut analyzer = english_analyzer();
+        let mut stream = analyzer.token_stream(&text);
+        let mut expected = Vec::new();
+        while stream.advance() {
+            let token = stream.token();
+            expected.push((token.text.clone(), token.offset_from, token.offset_to));
+        }
+        for _ in 0..2 {
+            let mut seen = Vec::new();
+            for_each_term(&text, |term, from, to| {
+                seen.push((term.to_string(), from, to));
+                ControlFlow::<()>::Continue(())
+            });
+            assert_eq!(seen, expected);
+        }
+        let first_fund = for_each_term(&text, |term, from, _| {
+            if term == "fund" {
+                ControlFlow::Break(from)
+            } else {
+                ControlFlow::Continue(())
+            }
+        });
+        assert_eq!(first_fund, Some(0));
     }
 }

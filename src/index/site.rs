@@ -7,12 +7,13 @@
 //! record belongs to, and each document's parent page.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::ops::ControlFlow;
 
 use url::Url;
 
 use crate::config::ClassifyConfig;
 use crate::index::classify;
-use crate::index::schema::analyze;
+use crate::index::schema::{analyze, for_each_term};
 use crate::record::{IndexRecord, KeywordForm, Kind, LinkPlace, PageRecord, SiteFacts};
 
 /// Separators that introduce a site-wide title suffix such as ` - Council Local Offer`.
@@ -87,7 +88,16 @@ fn mentions_area(record: &PageRecord, area_terms: &HashSet<String>) -> bool {
     }
     [&record.body, &record.description, &record.keywords]
         .iter()
-        .any(|text| analyze(text).iter().any(|term| area_terms.contains(term)))
+        .any(|text| {
+            let found = for_each_term(text, |term, _, _| {
+                if area_terms.contains(term) {
+                    ControlFlow::Break(())
+                } else {
+                    ControlFlow::Continue(())
+                }
+            });
+            found.is_some()
+        })
 }
 
 /// Adds [`SiteFacts`] to every record of one crawl. Records keep their order, which is the

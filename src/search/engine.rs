@@ -17,7 +17,7 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{DocAddress, DocId, Index, IndexReader, Score, SegmentReader, TantivyDocument, Term};
 
-use super::facets::FacetCollector;
+use super::facets::{FacetCollector, FacetCounts};
 use super::query::{ParsedQuery, QueryItem, is_stop_term};
 use super::scoring::{Boost, Context, StaticFacts, boosts_for, static_factor};
 use super::snippet::{SNIPPET_CHARS, best_passage, opening};
@@ -28,6 +28,7 @@ use super::{
     SearchRequest, SearchResponse,
 };
 use crate::config::{BestBet, Config, DocumentMode, RankingConfig, trigger_terms};
+use crate::index::brief::{Brief, load_briefs};
 use crate::index::browse::AtoZ;
 use crate::index::classify::stage_named_by;
 use crate::index::schema::{Fields, fields_of, register_analyzer, searched_fields};
@@ -56,6 +57,9 @@ pub struct Engine {
     vocabulary: Vocabulary,
     suggester: Suggester,
     atoz: AtoZ,
+    /// Per `record_id`, what re-scoring reads; `None` for a generation without briefs,
+    /// whose candidates are re-scored from their stored records.
+    briefs: Option<Vec<Brief>>,
 }
 
 impl Engine {
@@ -102,6 +106,12 @@ impl Engine {
                 });
             }
         };
+        let briefs_path = generation.briefs_path();
+        let briefs = load_briefs(&briefs_path).map_err(|source| SearchError::Vocabulary {
+            path: briefs_path.clone(),
+            source,
+        })?;
+        let briefs = briefs.filter(|_| fields.record_id.is_some());
         Ok(Engine {
             reader,
             fields,
@@ -110,6 +120,7 @@ impl Engine {
             vocabulary,
             suggester,
             atoz,
+            briefs,
         })
     }
 
@@ -178,7 +189,13 @@ impl Engine {
         response.best_bets = outcome.notices;
         response.has_more = outcome.has_more;
         if request.facets {
-            response.facets = Some(self.facets(&outcome.text_query, request, rules)?);
+            let facets = self.facets(
+                &outcome.text_query,
+                request,
+                rules,
+                outcome.main_facets.as_ref(),
+            )?;
+            response.facets = Some(facets);
         }
 
         response.did_you_mean = match corrected {
@@ -196,25 +213,31 @@ impl Engine {
             .into_iter()
             .map(String::from)
             .collect();
-        let searcher = self.reader.searcher();
+        let marked = request.snippets.then_some(&marked);
+        let searcher = &outcome.searcher;
         let mut results = Vec::with_capacity(request.limit);
-        for group in outcome
+        for mut group in outcome
             .groups
             .into_iter()
             .skip(request.offset)
             .take(request.limit)
         {
+            // Only the records shown are loaded whole; the others were ranked from briefs.
+            self.complete(searcher, &mut group.entry)?;
+            for document in &mut group.documents {
+                self.complete(searcher, document)?;
+            }
             let explain = if request.explain {
-                Some(self.explain(&searcher, &parsed, rules, &group.entry)?)
+                Some(self.explain(searcher, &parsed, rules, &group.entry)?)
             } else {
                 None
             };
-            let mut hit = to_hit(group.entry, &marked, explain);
+            let mut hit = to_hit(group.entry, marked, explain);
             if request.group && hit.kind == Kind::Page {
                 let documents = group
                     .documents
                     .into_iter()
-                    .map(|document| to_document_hit(document, &marked))
+                    .map(|document| to_document_hit(document, marked))
                     .collect();
                 hit.documents = Some(documents);
             }
@@ -247,15 +270,23 @@ impl Engine {
             named_stage: stage_named_by(&rules.classify, &parsed.stage_terms()),
         };
         let collector = TopDocs::with_limit(candidates).tweak_score(self.tweak(config, context));
-        let (total, top) = searcher
-            .search(&query, &(Count, collector))
+        // A facet whose filters are the request's own counts the same matches as the main
+        // query, so it is counted in the same pass instead of a pass of its own.
+        let facets_here = request.facets && (request.section.is_none() || request.kind.is_none());
+        let facet_collector = facets_here.then_some(FacetCollector);
+        let (total, top, main_facets) = searcher
+            .search(&query, &(Count, collector, facet_collector))
             .map_err(SearchError::Query)?;
         let retrieved = top.len();
 
+        let record_ids = self.record_id_columns(&searcher);
         let mut ranked: Vec<Ranked> = Vec::with_capacity(retrieved);
         let mut seen: HashSet<String> = HashSet::new();
         for ((_, text_score), address) in top {
-            let record = self.load_record(&searcher, address)?;
+            let (record, complete) = match self.brief_record(&record_ids, address) {
+                Some(record) => (record, false),
+                None => (self.load_record(&searcher, address)?, true),
+            };
             if !seen.insert(record.page.url.clone()) {
                 continue;
             }
@@ -267,6 +298,8 @@ impl Engine {
                 boosts,
                 record,
                 pinned_by: None,
+                address: Some(address),
+                complete,
             });
         }
         // Ties keep a stable order by URL so that pages never swap between requests.
@@ -307,27 +340,38 @@ impl Engine {
             notices,
             has_more,
             text_query,
+            main_facets,
+            searcher,
         })
     }
 
     /// Counts by section (under the kind filter only) and by kind (under the section filter
     /// only), so that each facet shows what choosing another value would give.
+    /// `main` holds the counts of the main query's matches when they were gathered with it.
     fn facets(
         &self,
         text_query: &dyn Query,
         request: &SearchRequest,
         rules: &Config,
+        main: Option<&FacetCounts>,
     ) -> Result<Facets, SearchError> {
         let config = &rules.ranking;
         let searcher = self.reader.searcher();
-        let by_section = self.filtered(text_query, request.kind, None, config);
-        let section_counts = searcher
-            .search(by_section.as_ref(), &FacetCollector)
-            .map_err(SearchError::Query)?;
-        let by_kind = self.filtered(text_query, None, request.section.as_deref(), config);
-        let kind_counts = searcher
-            .search(by_kind.as_ref(), &FacetCollector)
-            .map_err(SearchError::Query)?;
+        let count = |query: Box<dyn Query>| {
+            searcher
+                .search(query.as_ref(), &FacetCollector)
+                .map_err(SearchError::Query)
+        };
+        // Without a section filter the section facet's query is the main query; without a
+        // kind filter, the kind facet's.
+        let section_counts = match main.filter(|_| request.section.is_none()) {
+            Some(counts) => counts.clone(),
+            None => count(self.filtered(text_query, request.kind, None, config))?,
+        };
+        let kind_counts = match main.filter(|_| request.kind.is_none()) {
+            Some(counts) => counts.clone(),
+            None => count(self.filtered(text_query, None, request.section.as_deref(), config))?,
+        };
 
         let mut sections = Vec::new();
         for (position, (slug, label)) in self.sections().iter().enumerate() {
@@ -476,6 +520,8 @@ impl Engine {
                         boosts: Vec::new(),
                         record,
                         pinned_by: None,
+                        address: None,
+                        complete: true,
                     }
                 }
             };
@@ -568,6 +614,57 @@ impl Engine {
             .and_then(|value| value.as_str())
             .ok_or_else(|| SearchError::Corrupt("a record without its stored copy".into()))?;
         serde_json::from_str(json).map_err(|err| SearchError::Corrupt(err.to_string()))
+    }
+
+    /// The `record_id` column of each segment, by segment ordinal; empty when the
+    /// generation has no briefs.
+    fn record_id_columns(
+        &self,
+        searcher: &tantivy::Searcher,
+    ) -> Vec<Option<std::sync::Arc<dyn tantivy::columnar::ColumnValues<u64>>>> {
+        if self.briefs.is_none() {
+            return Vec::new();
+        }
+        searcher
+            .segment_readers()
+            .iter()
+            .map(|segment| {
+                segment
+                    .fast_fields()
+                    .u64("record_id")
+                    .ok()
+                    .map(|column| column.first_or_default_col(0))
+            })
+            .collect()
+    }
+
+    /// The candidate at `address` as a record of its brief (facts, no text), when the
+    /// generation has briefs.
+    fn brief_record(
+        &self,
+        record_ids: &[Option<std::sync::Arc<dyn tantivy::columnar::ColumnValues<u64>>>],
+        address: DocAddress,
+    ) -> Option<IndexRecord> {
+        let briefs = self.briefs.as_ref()?;
+        let column = record_ids.get(address.segment_ord as usize)?.as_ref()?;
+        let record_id = column.get_val(address.doc_id) as usize;
+        briefs.get(record_id).map(Brief::to_record)
+    }
+
+    /// Replaces a candidate ranked from its brief with its whole stored record.
+    fn complete(
+        &self,
+        searcher: &tantivy::Searcher,
+        entry: &mut Ranked,
+    ) -> Result<(), SearchError> {
+        if entry.complete {
+            return Ok(());
+        }
+        if let Some(address) = entry.address {
+            entry.record = self.load_record(searcher, address)?;
+            entry.complete = true;
+        }
+        Ok(())
     }
 
     /// The per-segment score tweak: text score times the multipliers that need no words of
@@ -846,6 +943,10 @@ struct RunOutcome {
     has_more: bool,
     /// The text query without filters, for facet counts.
     text_query: Box<dyn Query>,
+    /// Facet counts of the main query's matches, when gathered in its pass.
+    main_facets: Option<FacetCounts>,
+    /// The searcher the candidates' addresses belong to.
+    searcher: tantivy::Searcher,
 }
 
 /// Words allowed between the words of a synonym phrase matched as words.
@@ -1018,16 +1119,21 @@ struct Ranked {
     score: f32,
     text_score: f32,
     boosts: Vec<Boost>,
+    /// The whole record once `complete`; before, only its brief's facts.
     record: IndexRecord,
     /// The best bet that put it where it is.
     pinned_by: Option<String>,
+    /// Where it is in the index; `None` for a pinned page that did not match.
+    address: Option<DocAddress>,
+    complete: bool,
 }
 
 fn is_target(record: &IndexRecord, target: &str) -> bool {
     record.facts.path == target || record.page.url == target
 }
 
-fn to_hit(ranked: Ranked, marked: &HashSet<String>, explain: Option<Explain>) -> SearchHit {
+/// `marked` holds the terms to mark in the snippet; `None` leaves the snippet empty.
+fn to_hit(ranked: Ranked, marked: Option<&HashSet<String>>, explain: Option<Explain>) -> SearchHit {
     let Ranked {
         score,
         record,
@@ -1045,7 +1151,7 @@ fn to_hit(ranked: Ranked, marked: &HashSet<String>, explain: Option<Explain>) ->
         section: facts.section.clone(),
         section_label: facts.section_label.clone(),
         description: description_of(&record),
-        snippet: snippet_of(&record, marked),
+        snippet: marked.map_or_else(String::new, |terms| snippet_of(&record, terms)),
         score,
         landing: facts.landing,
         parent_url: facts.parent_url.clone(),
@@ -1063,7 +1169,7 @@ fn to_hit(ranked: Ranked, marked: &HashSet<String>, explain: Option<Explain>) ->
     }
 }
 
-fn to_document_hit(ranked: Ranked, marked: &HashSet<String>) -> DocumentHit {
+fn to_document_hit(ranked: Ranked, marked: Option<&HashSet<String>>) -> DocumentHit {
     let record = &ranked.record;
     DocumentHit {
         url: record.page.url.clone(),
@@ -1072,7 +1178,7 @@ fn to_document_hit(ranked: Ranked, marked: &HashSet<String>) -> DocumentHit {
         kind: record.page.kind,
         content_type: record.page.content_type.clone(),
         size_bytes: record.page.size_bytes,
-        snippet: snippet_of(record, marked),
+        snippet: marked.map_or_else(String::new, |terms| snippet_of(record, terms)),
         click_url: None,
     }
 }

@@ -49,6 +49,8 @@ pub struct SearchRequest {
     pub correct: bool,
     /// Whom the results are for: pages written for others are demoted.
     pub audience: Audience,
+    /// Give each result a snippet (`false`: empty snippets, for callers that show none).
+    pub snippets: bool,
 }
 
 impl SearchRequest {
@@ -64,6 +66,7 @@ impl SearchRequest {
             facets: true,
             correct: true,
             audience: Audience::Family,
+            snippets: true,
         }
     }
 }

@@ -6,8 +6,9 @@
 //! dashes) comes out whole.
 
 use std::collections::HashSet;
+use std::ops::ControlFlow;
 
-use crate::index::schema::english_analyzer;
+use crate::index::schema::for_each_term;
 
 /// Target length of a snippet, in characters.
 pub const SNIPPET_CHARS: usize = 220;
@@ -71,19 +72,13 @@ pub fn opening(text: &str, terms: &HashSet<String>, max_chars: usize) -> String 
 }
 
 fn find_hits(text: &str, terms: &[&String]) -> Vec<Hit> {
-    let mut analyzer = english_analyzer();
-    let mut stream = analyzer.token_stream(text);
     let mut hits = Vec::new();
-    while stream.advance() {
-        let token = stream.token();
-        if let Some(term) = terms.iter().position(|term| **term == token.text) {
-            hits.push(Hit {
-                start: token.offset_from,
-                end: token.offset_to,
-                term,
-            });
+    for_each_term(text, |text_term, start, end| {
+        if let Some(term) = terms.iter().position(|term| **term == text_term) {
+            hits.push(Hit { start, end, term });
         }
-    }
+        ControlFlow::<()>::Continue(())
+    });
     hits
 }
 

@@ -254,7 +254,7 @@ impl Suggester {
             return Vec::new();
         };
 
-        let mut candidates: HashSet<u32> = HashSet::new();
+        let mut candidates: Vec<u32> = Vec::new();
         for (_, ids) in self
             .by_word
             .range(last.clone()..)
@@ -262,6 +262,8 @@ impl Suggester {
         {
             candidates.extend(ids.iter().copied());
         }
+        candidates.sort_unstable();
+        candidates.dedup();
 
         let mut scored: Vec<(f32, u32)> = candidates
             .into_iter()
@@ -271,15 +273,26 @@ impl Suggester {
                 Some((rank + entry.weight, id))
             })
             .collect();
-        scored.sort_by(|a, b| {
-            b.0.total_cmp(&a.0).then_with(|| {
-                let (left, right) = (&self.entries[a.1 as usize], &self.entries[b.1 as usize]);
-                left.suggestion.text.len().cmp(&right.suggestion.text.len())
-            })
-        });
+        // Best first: higher rank and weight, then shorter text, then the order the
+        // suggestions were added in. Only the first `wanted` need sorting, and a short
+        // prefix on a large site can have thousands of candidates.
+        let order = |a: &(f32, u32), b: &(f32, u32)| {
+            let (left, right) = (&self.entries[a.1 as usize], &self.entries[b.1 as usize]);
+            b.0.total_cmp(&a.0)
+                .then_with(|| left.suggestion.text.len().cmp(&right.suggestion.text.len()))
+                .then_with(|| a.1.cmp(&b.1))
+        };
+        let wanted = limit.min(MAX_SUGGESTIONS);
+        if wanted == 0 {
+            return Vec::new();
+        }
+        if scored.len() > wanted {
+            scored.select_nth_unstable_by(wanted - 1, order);
+            scored.truncate(wanted);
+        }
+        scored.sort_unstable_by(order);
         scored
             .into_iter()
-            .take(limit.min(MAX_SUGGESTIONS))
             .map(|(score, id)| (score, self.entries[id as usize].suggestion.clone()))
             .collect()
     }
