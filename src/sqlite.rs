@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use rusqlite::Connection;
+use rusqlite::{Connection, TransactionBehavior};
 
 /// How long a statement waits for another connection's write lock before failing.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -56,6 +56,27 @@ impl DbError {
     }
 }
 
+/// Switches `connection` to write-ahead logging. Switching needs the file to itself and
+/// SQLite answers busy at once, without waiting, while another connection holds it (two
+/// processes opening a new file together), so a busy answer is retried for a while.
+pub fn use_wal(connection: &Connection) -> rusqlite::Result<()> {
+    let mut tries = 0;
+    loop {
+        let switched = connection
+            .pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get::<_, String>(0));
+        match switched {
+            Ok(_) => return Ok(()),
+            Err(rusqlite::Error::SqliteFailure(failure, _))
+                if failure.code == rusqlite::ErrorCode::DatabaseBusy && tries < 250 =>
+            {
+                tries += 1;
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            Err(err) => return Err(err),
+        }
+    }
+}
+
 /// Opens (creating if needed) the database at `path` and brings its schema up to
 /// `migrations.len()`. `migrations[i]` is the SQL that moves version `i` to `i + 1`.
 pub fn open(path: &Path, migrations: &[&str]) -> Result<Connection, DbError> {
@@ -66,9 +87,7 @@ pub fn open(path: &Path, migrations: &[&str]) -> Result<Connection, DbError> {
     let mut connection = Connection::open(path).map_err(open_error)?;
     connection.busy_timeout(BUSY_TIMEOUT).map_err(open_error)?;
     // WAL lets reports read while the server writes.
-    let _mode: String = connection
-        .pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))
-        .map_err(open_error)?;
+    use_wal(&connection).map_err(open_error)?;
     migrate(&mut connection, path, migrations, true)?;
     Ok(connection)
 }
@@ -112,7 +131,17 @@ fn migrate(
             version,
             source,
         };
-        let transaction = connection.transaction().map_err(migrate_error)?;
+        // Another process may be migrating the same file: the write lock is taken first,
+        // then the version looked at again.
+        let transaction = connection
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(migrate_error)?;
+        let now: i64 = transaction
+            .pragma_query_value(None, "user_version", |row| row.get(0))
+            .map_err(migrate_error)?;
+        if now >= version {
+            continue;
+        }
         transaction.execute_batch(sql).map_err(migrate_error)?;
         transaction
             .pragma_update(None, "user_version", version)
@@ -133,6 +162,21 @@ mod tests {
         "CREATE TABLE a (x INTEGER);",
         "ALTER TABLE a ADD COLUMN y TEXT;",
     ];
+
+    #[test]
+    fn a_new_file_opened_by_many_at_once_migrates_once() {
+        let temp = tempfile::tempdir().expect("temp dir");
+        let path = temp.path().join("t.sqlite");
+        let opened: Vec<_> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..6)
+                .map(|_| scope.spawn(|| open(&path, &MIGRATIONS).map(|_| ())))
+                .collect();
+            handles.into_iter().map(|handle| handle.join()).collect()
+        });
+        for result in opened {
+            result.expect("no panic").expect("every opener succeeds");
+        }
+    }
 
     #[test]
     fn migrations_apply_once_and_a_newer_file_is_refused() -> Result<(), DbError> {

@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use serde::{Deserialize, Serialize};
 
 use crate::crawl::CrawlOutput;
@@ -198,8 +198,7 @@ impl CrawlState {
         let conn = Connection::open(path).map_err(open_error)?;
         conn.busy_timeout(BUSY_TIMEOUT).map_err(open_error)?;
         // WAL lets the server read reports while a crawl writes.
-        conn.pragma_update(None, "journal_mode", "WAL")
-            .map_err(open_error)?;
+        crate::sqlite::use_wal(&conn).map_err(open_error)?;
         conn.pragma_update(None, "synchronous", "NORMAL")
             .map_err(open_error)?;
         let mut state = CrawlState {
@@ -254,7 +253,22 @@ impl CrawlState {
                 action: "apply a schema migration",
                 source,
             };
-            let transaction = self.conn.transaction().map_err(sql_error)?;
+            // Another process may be migrating the same file: the write lock is taken
+            // first, then the version looked at again.
+            let transaction = self
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(sql_error)?;
+            let applied: bool = transaction
+                .query_row(
+                    "SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE version = ?1)",
+                    [version],
+                    |row| row.get(0),
+                )
+                .map_err(sql_error)?;
+            if applied {
+                continue;
+            }
             transaction.execute_batch(sql).map_err(sql_error)?;
             transaction
                 .execute(
@@ -714,6 +728,24 @@ mod tests {
     use super::*;
     use crate::crawl::{BrokenLink, CrawlSummary};
     use crate::record::{Link, LinkPlace};
+
+    #[test]
+    fn a_new_state_opened_by_many_at_once_migrates_once() {
+        let temp = tempfile::tempdir().expect("temp dir");
+        let path = temp.path().join("state.sqlite");
+        let opened: Vec<_> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..6)
+                .map(|_| scope.spawn(|| CrawlState::open_path(&path).map(|_| ())))
+                .collect();
+            handles.into_iter().map(|handle| handle.join()).collect()
+        });
+        for result in opened {
+            result.expect("no panic").expect("every opener succeeds");
+        }
+        let state = CrawlState::open_path(&path).expect("opens");
+        let known = MIGRATIONS.last().map(|(version, _)| *version);
+        assert_eq!(state.schema_version().ok(), known);
+    }
 
     type TestResult = Result<(), Box<dyn std::error::Error>>;
 
