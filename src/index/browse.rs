@@ -248,20 +248,42 @@ pub fn build(records: &[IndexRecord]) -> AtoZ {
     }
     let max_holders = ((pages.len() as f64 * MAX_TOPIC_SHARE).ceil() as usize).max(3);
 
+    // The pages naming each term, in page order, so that a topic's holders come from its
+    // rarest term's pages rather than from a pass over every page.
+    let mut naming: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (index, terms) in named.iter().enumerate() {
+        for term in terms {
+            naming.entry(term.as_str()).or_default().push(index);
+        }
+    }
+    let mut titles: HashMap<usize, Vec<String>> = HashMap::new();
+
     let mut topics: Vec<(usize, Topic)> = Vec::new();
     for (key, (_, name)) in names {
-        let holders: Vec<usize> = (0..pages.len())
+        let rarest = key
+            .iter()
+            .map(|term| naming.get(term.as_str()).map_or(&[][..], Vec::as_slice))
+            .min_by_key(|indexes| indexes.len())
+            .unwrap_or(&[]);
+        let holders: Vec<usize> = rarest
+            .iter()
+            .copied()
             .filter(|index| key.iter().all(|term| named[*index].contains(term)))
             .collect();
+        if holders.len() > max_holders {
+            continue;
+        }
         let title_holders: Vec<usize> = holders
             .iter()
             .copied()
             .filter(|index| {
-                let title = analyze(&pages[*index].facts.title);
+                let title = titles
+                    .entry(*index)
+                    .or_insert_with(|| analyze(&pages[*index].facts.title));
                 key.iter().all(|term| title.contains(term))
             })
             .collect();
-        if (title_holders.is_empty() && holders.len() < 2) || holders.len() > max_holders {
+        if title_holders.is_empty() && holders.len() < 2 {
             continue;
         }
         // The way in: a landing page named after the topic (the shallowest), else the page
