@@ -75,37 +75,37 @@ pub fn publish_records(
         check_safe(data, num_pages)?;
     }
 
+    let started = std::time::Instant::now();
     let rules = site_rules(config);
     let indexed = analyse(records, &rules);
+    let analysed_secs = started.elapsed().as_secs_f64();
 
     let pending = data.begin(lock)?;
-    let mut meta: GenerationMeta = build_index(&pending.index_dir(), &indexed)?;
-    write_vocabulary(&indexed, &pending.vocabulary_path())?;
-    let browse_path = pending.browse_path();
-    let atoz = crate::index::browse::build(&indexed);
-    let browse_json = serde_json::to_vec(&atoz).map_err(|err| PublishError::Browse {
-        path: browse_path.clone(),
-        source: std::io::Error::other(err),
-    })?;
-    std::fs::write(&browse_path, browse_json).map_err(|source| PublishError::Browse {
-        path: browse_path.clone(),
-        source,
-    })?;
-    let briefs_path = pending.briefs_path();
-    crate::index::brief::write_briefs(&briefs_path, &indexed).map_err(|source| {
-        PublishError::Briefs {
-            path: briefs_path.clone(),
-            source,
-        }
-    })?;
-    let suggestions_path = pending.suggestions_path();
-    let suggestions = crate::search::suggest::collect(&indexed);
-    crate::search::suggest::write(&suggestions_path, &suggestions).map_err(|source| {
-        PublishError::Suggestions {
-            path: suggestions_path.clone(),
-            source,
-        }
-    })?;
+    // The index is built on a thread of its own (tantivy adds its indexing threads) while
+    // this one writes the generation's other files, which read the same records.
+    let (built, others) = std::thread::scope(|scope| {
+        let index_dir = pending.index_dir();
+        let indexed = &indexed;
+        let building = scope.spawn(move || {
+            let started = std::time::Instant::now();
+            build_index(&index_dir, indexed).map(|meta| (meta, started.elapsed().as_secs_f64()))
+        });
+        let started = std::time::Instant::now();
+        let others = write_side_files(&pending, indexed).map(|()| started.elapsed().as_secs_f64());
+        let built = building
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (built, others)
+    });
+    let (mut meta, index_secs) = built?;
+    let side_secs = others?;
+    tracing::info!(
+        records = indexed.len(),
+        analysed_secs,
+        index_secs,
+        side_secs,
+        "generation built"
+    );
     meta.created_at = Utc::now().to_rfc3339();
     meta.crawl = crawl_summary;
     meta.build = Some(build_fingerprint(config));
@@ -117,6 +117,39 @@ pub fn publish_records(
         "published index generation"
     );
     Ok(generation)
+}
+
+/// The files beside the index: word list, A to Z, briefs and suggestions.
+fn write_side_files(
+    pending: &crate::store::PendingGeneration,
+    indexed: &[crate::record::IndexRecord],
+) -> Result<(), PublishError> {
+    write_vocabulary(indexed, &pending.vocabulary_path())?;
+    let browse_path = pending.browse_path();
+    let atoz = crate::index::browse::build(indexed);
+    let browse_json = serde_json::to_vec(&atoz).map_err(|err| PublishError::Browse {
+        path: browse_path.clone(),
+        source: std::io::Error::other(err),
+    })?;
+    std::fs::write(&browse_path, browse_json).map_err(|source| PublishError::Browse {
+        path: browse_path.clone(),
+        source,
+    })?;
+    let briefs_path = pending.briefs_path();
+    crate::index::brief::write_briefs(&briefs_path, indexed).map_err(|source| {
+        PublishError::Briefs {
+            path: briefs_path.clone(),
+            source,
+        }
+    })?;
+    let suggestions_path = pending.suggestions_path();
+    let suggestions = crate::search::suggest::collect(indexed);
+    crate::search::suggest::write(&suggestions_path, &suggestions).map_err(|source| {
+        PublishError::Suggestions {
+            path: suggestions_path.clone(),
+            source,
+        }
+    })
 }
 
 /// The index-time rules of a config.

@@ -4,6 +4,8 @@
 //! the site says it is), then its text (whom it addresses, what support it describes). Each
 //! decision carries the rule that made it, for explain.
 
+use std::collections::HashMap;
+
 use crate::config::{ClassifyConfig, Cue};
 use crate::index::schema::analyze;
 use crate::record::{Audience, PageRecord, Stage};
@@ -33,6 +35,36 @@ fn occurrences(terms: &[String], cue: &Cue) -> usize {
         .windows(cue.terms.len())
         .filter(|window| *window == cue.terms.as_slice())
         .count()
+}
+
+/// A long text's terms with where each term occurs, so that counting a cue looks only
+/// where its first word is instead of at every position.
+struct Positions<'a> {
+    terms: &'a [String],
+    at: HashMap<&'a str, Vec<usize>>,
+}
+
+impl<'a> Positions<'a> {
+    fn new(terms: &'a [String]) -> Positions<'a> {
+        let mut at: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (position, term) in terms.iter().enumerate() {
+            at.entry(term.as_str()).or_default().push(position);
+        }
+        Positions { terms, at }
+    }
+
+    /// The same count as [`occurrences`] over the whole text.
+    fn occurrences(&self, cue: &Cue) -> usize {
+        let Some(first) = cue.terms.first() else {
+            return 0;
+        };
+        self.at.get(first.as_str()).map_or(0, |starts| {
+            starts
+                .iter()
+                .filter(|start| self.terms[**start..].starts_with(&cue.terms))
+                .count()
+        })
+    }
 }
 
 fn first_held<'a>(terms: &[String], cues: &'a [Cue]) -> Option<&'a Cue> {
@@ -65,7 +97,8 @@ pub fn audience(
     }
 
     let text = analyze(&record.body);
-    let count = |cues: &[Cue]| -> usize { cues.iter().map(|cue| occurrences(&text, cue)).sum() };
+    let text = Positions::new(&text);
+    let count = |cues: &[Cue]| -> usize { cues.iter().map(|cue| text.occurrences(cue)).sum() };
     let professional = count(&config.professional_text);
     let family = count(&config.family_text);
     if professional >= MIN_PROFESSIONAL_CUES
@@ -87,7 +120,7 @@ fn stage_score<'a>(
     cues: &'a [Cue],
     title: &[String],
     headings: &[String],
-    text: &[String],
+    text: &Positions,
 ) -> (f32, Option<&'a Cue>) {
     let mut named = 0.0;
     let mut mentioned = 0.0;
@@ -95,7 +128,7 @@ fn stage_score<'a>(
     for cue in cues {
         let in_names = TITLE_WEIGHT * occurrences(title, cue).min(1) as f32
             + HEADING_WEIGHT * occurrences(headings, cue).min(2) as f32;
-        let in_text = TEXT_WEIGHT * occurrences(text, cue).min(MAX_TEXT_MENTIONS) as f32;
+        let in_text = TEXT_WEIGHT * text.occurrences(cue).min(MAX_TEXT_MENTIONS) as f32;
         named += in_names;
         mentioned += in_text;
         let score = in_names + in_text;
@@ -130,6 +163,7 @@ pub fn stage(
     }
     heading_terms.extend(analyze(&record.keywords));
     let text_terms = analyze(&record.body);
+    let text_terms = Positions::new(&text_terms);
 
     let all_cues = config.specialist.iter().chain(&config.targeted);
     let in_title = all_cues
