@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Soak test: mixed search, suggest and browse load against a release `serve` for ten minutes,
+# Soak test: mixed search, suggest and browse load against `serve` for ten minutes,
 # with a full recrawl and index swap half way through. Passes when no request failed (wrk
 # counts every non-2xx answer; the query list holds only valid queries), the server's own
 # counts show no 5xx, the server switched to the new generation, and its resident memory at
 # the end is within 10 % of what it was after warm-up.
 #
-#   scripts/soak.sh [SECONDS]        default 600
+#   scripts/soak.sh [SECONDS]                     default 600, release build
+#   SOAK_PROFILE=debug scripts/soak.sh [SECONDS]  the debug build (no release build needed)
 #
 # Needs: wrk (apt-get install wrk), curl, python3, and ../shared/realdata (the replica site).
 set -euo pipefail
@@ -18,8 +19,14 @@ work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 
 command -v wrk >/dev/null || { echo "soak: wrk is required (apt-get install wrk)" >&2; exit 1; }
-cargo build --release --locked --quiet
-bin=target/release/offer-search
+profile=${SOAK_PROFILE:-release}
+case "$profile" in
+  release) cargo build --release --locked --quiet ;;
+  debug) cargo build --locked --quiet ;;
+  *) echo "soak: SOAK_PROFILE must be release or debug, not $profile" >&2; exit 1 ;;
+esac
+bin=target/$profile/offer-search
+echo "soak: $profile build, ${duration}s"
 
 # The shipped config with the per-client rate limit off: all the load comes from one address.
 cp -r index-config "$work/config"
@@ -56,6 +63,8 @@ end
 LUA
 
 rss() { awk '/VmRSS/ {print $2}' "/proc/$server/status"; }
+# Heap and mapped index files apart: touched pages of the mmapped index count in VmRSS.
+rss_parts() { awk '/RssAnon|RssFile/ {printf "%s %s kB ", $1, $2}' "/proc/$server/status"; }
 half=$((duration / 2))
 warmup=$((duration / 10 < 60 ? duration / 10 : 60))
 wrk -t2 -c16 -d"${duration}s" --latency -s "$work/mixed.lua" "http://127.0.0.1:$port_api" \
@@ -63,20 +72,20 @@ wrk -t2 -c16 -d"${duration}s" --latency -s "$work/mixed.lua" "http://127.0.0.1:$
 load=$!
 sleep "$warmup"
 rss_start=$(rss)
-echo "soak: resident memory after ${warmup}s of warm-up ${rss_start} kB"
+echo "soak: resident memory after ${warmup}s of warm-up ${rss_start} kB ($(rss_parts))"
 sleep $((half - warmup))
 rss_before=$(rss)
-echo "soak: resident memory before the recrawl ${rss_before} kB"
+echo "soak: resident memory before the recrawl ${rss_before} kB ($(rss_parts))"
 echo "soak: recrawling with the server under load"
 "$bin" crawl "http://127.0.0.1:$port_site/" --force --data "$work/data" --config "$work/config" \
   2>"$work/crawl2.log"
 generation_after=$(cat "$work/data/CURRENT")
 sleep 10
 rss_middle=$(rss)
-echo "soak: resident memory 10 s after generation $generation_after was published ${rss_middle} kB"
+echo "soak: resident memory 10 s after generation $generation_after was published ${rss_middle} kB ($(rss_parts))"
 wait "$load"
 rss_end=$(rss)
-echo "soak: resident memory at the end ${rss_end} kB"
+echo "soak: resident memory at the end ${rss_end} kB ($(rss_parts))"
 cat "$work/wrk.txt"
 
 # The server's own count of answers by status, across every route.
