@@ -275,7 +275,7 @@ fn serve_killed_during_an_admin_recrawl_restarts_on_the_good_generation() {
     loop {
         let (status, health) = common::get_json(&format!("{}/health", restarted.base_url));
         assert_eq!(status, 200, "{health}");
-        if health["generation"].to_string() == next.trim() {
+        if health["generation"].as_u64() == next.trim().parse().ok() {
             break;
         }
         assert!(
