@@ -72,7 +72,10 @@ impl RobotsRules {
         let seconds = robot
             .delay
             .filter(|delay| delay.is_finite() && *delay > 0.0)?;
-        Some(Duration::from_secs_f32(seconds).min(MAX_CRAWL_DELAY))
+        // A delay too long for a `Duration` (`Crawl-delay: 1e20`) is capped like any other
+        // long one; converting it directly would panic.
+        let delay = Duration::try_from_secs_f32(seconds).unwrap_or(MAX_CRAWL_DELAY);
+        Some(delay.min(MAX_CRAWL_DELAY))
     }
 
     /// The `Sitemap:` URLs listed, whatever the agent.
@@ -112,6 +115,15 @@ mod tests {
 
     fn url(path: &str) -> Url {
         Url::parse(&format!("http://example.test{path}")).expect("test URL parses")
+    }
+
+    #[test]
+    fn huge_crawl_delays_are_capped_not_a_panic() {
+        for delay in ["99999999999999999999", "1e20", "3.4e38"] {
+            let text = format!("User-agent: *\nCrawl-delay: {delay}\n");
+            let rules = RobotsRules::from_response(Some(200), text.as_bytes(), "offer-search");
+            assert_eq!(rules.crawl_delay(), Some(MAX_CRAWL_DELAY), "{delay}");
+        }
     }
 
     #[test]

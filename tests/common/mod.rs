@@ -39,6 +39,14 @@ pub struct Running {
     pub base_url: String,
 }
 
+impl Running {
+    /// Stops the process with SIGKILL, as a crash or the out-of-memory killer would, and
+    /// reaps it.
+    pub fn kill(self) {
+        drop(self);
+    }
+}
+
 impl Drop for Running {
     fn drop(&mut self) {
         let _ = self.child.kill();
@@ -48,8 +56,13 @@ impl Drop for Running {
 
 /// Starts `command`, reads its stdout until a line holds `http://`, and returns the URL
 /// found there (without a trailing slash).
-fn start_and_read_url(mut command: Command, what: &str) -> Running {
-    command.stdout(Stdio::piped()).stderr(Stdio::inherit());
+fn start_and_read_url(command: Command, what: &str) -> Running {
+    start_with_stderr(command, Stdio::inherit(), what)
+}
+
+/// [`start_and_read_url`] with the child's stderr sent to `stderr`.
+fn start_with_stderr(mut command: Command, stderr: Stdio, what: &str) -> Running {
+    command.stdout(Stdio::piped()).stderr(stderr);
     let mut child = command
         .spawn()
         .unwrap_or_else(|err| panic!("cannot start {what}: {err}"));
@@ -146,6 +159,26 @@ pub fn serve_with_token(data: &Path, config: &Path, token_file: &Path) -> Runnin
         .arg(token_file)
         .env("RUST_LOG", "warn");
     start_and_read_url(command, "offer-search serve")
+}
+
+/// Starts `offer-search serve` like [`serve_with_token`], logging everything down to
+/// `debug` to `log`.
+pub fn serve_logging_to(
+    data: &Path,
+    config: &Path,
+    token_file: &Path,
+    log: std::fs::File,
+) -> Running {
+    let mut command = Command::new(binary());
+    command
+        .args(["serve", "--addr", "127.0.0.1:0", "--data"])
+        .arg(data)
+        .arg("--config")
+        .arg(config)
+        .arg("--admin-token-file")
+        .arg(token_file)
+        .env("RUST_LOG", "debug");
+    start_with_stderr(command, Stdio::from(log), "offer-search serve")
 }
 
 /// Starts `offer-search demo` with its index in `data` and the API on a free port.

@@ -1,0 +1,327 @@
+//! Inputs for the fuzzed entry points (`fuzz/fuzz_targets/`), run through the same calls the
+//! fuzz targets make: the sample site's pages, documents, robots.txt and sitemap (the seeds
+//! `scripts/fuzz.sh` starts each corpus from), damaged copies of them, and hand-made inputs
+//! of the kinds the fuzzers stress. Each must give a result or a clean error, never a panic.
+//!
+//! A crash the fuzzers find goes here as a test named after what broke, with its input,
+//! before it is fixed.
+//!
+//! PDFs are the exception: the PDF library panics on some damaged files, which is why the
+//! crawler extracts documents in a child process and [`extract_pdf`] turns a panic into
+//! [`DocumentError::Panicked`]. Damaged PDFs are checked to end in a clean error, in-process
+//! and through the worker process the crawler starts.
+
+use std::collections::HashSet;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use url::Url;
+
+use offer_search::config::{Config, ExtractConfig};
+use offer_search::crawl::robots::{MAX_CRAWL_DELAY, RobotsRules};
+use offer_search::crawl::sitemap::parse_sitemap;
+use offer_search::extract::document::{DocumentError, extract_docx, extract_pdf};
+use offer_search::extract::html::HtmlExtractor;
+use offer_search::search::query::{expand, parse};
+use offer_search::search::snippet::{best_passage, opening};
+
+fn sample_site() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/sample-site")
+}
+
+/// Every file under `dir` whose name ends with `suffix`, with its bytes.
+fn files_ending(dir: &Path, suffix: &str) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut found = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(folder) = pending.pop() {
+        for entry in std::fs::read_dir(&folder).expect("sample site folder reads") {
+            let path = entry.expect("folder entry").path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if path.to_string_lossy().ends_with(suffix) {
+                let bytes = std::fs::read(&path).expect("sample file reads");
+                found.push((path, bytes));
+            }
+        }
+    }
+    found.sort();
+    assert!(
+        !found.is_empty(),
+        "no `{suffix}` files under `{}`",
+        dir.display()
+    );
+    found
+}
+
+/// Damaged copies of `bytes`: cut short at a few points, one byte flipped in the middle,
+/// and the first kilobyte repeated.
+fn damaged(bytes: &[u8]) -> Vec<Vec<u8>> {
+    let mut copies: Vec<Vec<u8>> = [1, 2, 3]
+        .iter()
+        .map(|quarters| bytes[..bytes.len() * quarters / 4].to_vec())
+        .collect();
+    let mut flipped = bytes.to_vec();
+    if let Some(middle) = flipped.get_mut(bytes.len() / 2) {
+        *middle ^= 0xff;
+    }
+    copies.push(flipped);
+    let head = &bytes[..bytes.len().min(1024)];
+    copies.push(head.repeat(8));
+    copies
+}
+
+/// Bytes that are not what they claim to be, for every parser.
+fn garbage() -> Vec<Vec<u8>> {
+    vec![
+        Vec::new(),
+        vec![0],
+        vec![0xff; 64],
+        b"PK\x03\x04".to_vec(),
+        b"PK\x03\x04\x14\x00\x00\x00\x08\x00".repeat(40),
+        b"%PDF-1.7\n".to_vec(),
+        b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF"
+            .to_vec(),
+        b"%PDF-1.4\nxref\n0 99999999\n0000000000 65535 f \ntrailer << /Size 99999999 >>\n".to_vec(),
+        b"\x1f\x8b\x08\x00\x00\x00\x00\x00".to_vec(),
+        b"\xef\xbb\xbf<?xml version=\"1.0\"?><urlset><url><loc>".to_vec(),
+        "<".repeat(10_000).into_bytes(),
+        "<div>".repeat(5_000).into_bytes(),
+        b"<html><head><meta charset=\"x-unknown\"><base href=\"javascript:alert(1)\"></head></html>"
+            .to_vec(),
+        "\u{feff}\u{202e}text\u{0}\u{fffd}".as_bytes().to_vec(),
+    ]
+}
+
+/// The error a document extractor gives when the library under it panicked.
+fn panicked(outcome: &Result<impl Sized, DocumentError>) -> Option<&str> {
+    match outcome {
+        Err(DocumentError::Panicked { message }) => Some(message),
+        _ => None,
+    }
+}
+
+#[test]
+fn documents_extract_or_fail_cleanly() {
+    let documents = sample_site().join("documents");
+    let pdfs = files_ending(&documents, ".pdf");
+    let docxs = files_ending(&documents, ".docx");
+
+    for (path, bytes) in &pdfs {
+        let text = extract_pdf(bytes).unwrap_or_else(|err| panic!("{}: {err}", path.display()));
+        assert!(!text.text.trim().is_empty(), "{}: no text", path.display());
+    }
+    for (path, bytes) in &docxs {
+        let text = extract_docx(bytes).unwrap_or_else(|err| panic!("{}: {err}", path.display()));
+        assert!(!text.text.trim().is_empty(), "{}: no text", path.display());
+    }
+
+    let mut inputs: Vec<Vec<u8>> = garbage();
+    for (_, bytes) in pdfs.iter().chain(&docxs) {
+        inputs.extend(damaged(bytes));
+    }
+    for (number, input) in inputs.iter().enumerate() {
+        // A panic in the PDF library comes back as an error; any other panic fails here.
+        let _ = extract_pdf(input);
+        let docx = extract_docx(input);
+        assert_eq!(panicked(&docx), None, "docx input {number} panicked");
+    }
+}
+
+/// Runs the document worker the crawler starts on `bytes`; returns its exit code and stderr.
+fn worker(kind: &str, bytes: &[u8]) -> (Option<i32>, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_offer-search"))
+        .args(["extract-document", "--kind", kind])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the worker starts");
+    let mut stdin = child.stdin.take().expect("stdin is piped");
+    // The worker may stop reading early; a closed pipe is then expected.
+    let _ = stdin.write_all(bytes);
+    drop(stdin);
+    let output = child.wait_with_output().expect("the worker ends");
+    let stderr = String::from_utf8_lossy(&output.stderr).to_string();
+    (output.status.code(), stderr)
+}
+
+#[test]
+fn pdf_with_a_flipped_byte_is_a_clean_error() {
+    let path = sample_site().join("documents/post-16-transport-policy-2026-27.pdf");
+    let mut bytes = std::fs::read(&path).expect("the sample PDF reads");
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0xff;
+
+    // pdf-extract 0.12 asserts on the operands of a content stream operator it misreads.
+    // The panic is caught and comes back as an error naming it.
+    let outcome = extract_pdf(&bytes);
+    assert!(outcome.is_err(), "the damaged PDF is refused");
+    let (code, stderr) = worker("pdf", &bytes);
+    assert!(
+        code == Some(0) || code == Some(1),
+        "the worker ended with {code:?}: {stderr}"
+    );
+}
+
+#[test]
+fn damaged_pdfs_end_the_worker_cleanly() {
+    let documents = sample_site().join("documents");
+    let mut inputs: Vec<Vec<u8>> = garbage();
+    for (_, bytes) in files_ending(&documents, ".pdf") {
+        inputs.extend(damaged(&bytes));
+    }
+    for (number, input) in inputs.iter().enumerate() {
+        let (code, stderr) = worker("pdf", input);
+        // 0: extracted; 1: refused with the reason on stderr. A signal or 101 is a crash.
+        assert!(
+            code == Some(0) || code == Some(1),
+            "pdf input {number}: the worker ended with {code:?}: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn crawl_delay_too_long_for_a_duration_is_capped() {
+    // Found by the table below: `Duration::from_secs_f32` panicked on this robots.txt,
+    // stopping the crawl that fetched it.
+    let robots = b"User-agent: *\nCrawl-delay: 99999999999999999999\nDisallow: /private\n";
+    let rules = RobotsRules::from_response(Some(200), robots, "offer-search");
+    assert_eq!(rules.crawl_delay(), Some(MAX_CRAWL_DELAY));
+    let page = Url::parse("http://127.0.0.1:8000/private/page").expect("a valid URL");
+    assert!(!rules.allowed(&page), "the rest of the file still applies");
+}
+
+#[test]
+fn html_extracts_or_fails_cleanly() {
+    let extractor = HtmlExtractor::new(&ExtractConfig::default()).expect("default selectors");
+    let page = Url::parse("http://127.0.0.1:8000/a/b/page.aspx").expect("a valid URL");
+    let pages = files_ending(&sample_site(), ".html");
+
+    for (path, bytes) in &pages {
+        let extracted = extractor
+            .extract(&page, bytes, None)
+            .unwrap_or_else(|err| panic!("{}: {err}", path.display()));
+        assert!(
+            !extracted.record.title.is_empty(),
+            "{}: no title",
+            path.display()
+        );
+    }
+
+    let mut inputs: Vec<Vec<u8>> = garbage();
+    for (_, bytes) in &pages {
+        inputs.extend(damaged(bytes));
+    }
+    for input in &inputs {
+        // Either outcome is fine; what is tested is that neither call panics.
+        let plain = extractor.extract(&page, input, None);
+        let declared = extractor.extract(&page, input, Some("text/html; charset=windows-1252"));
+        if let (Ok(plain), Ok(declared)) = (plain, declared) {
+            assert_eq!(plain.record.url, declared.record.url);
+        }
+    }
+}
+
+#[test]
+fn robots_and_sitemaps_parse_or_fail_cleanly() {
+    let site = Url::parse("http://127.0.0.1:8000/sitemap.xml").expect("a valid URL");
+    let robots = std::fs::read(sample_site().join("robots.txt")).expect("robots.txt");
+    let sitemap = std::fs::read(sample_site().join("sitemap.xml")).expect("sitemap.xml");
+
+    let parsed = parse_sitemap(&site, &sitemap, 1 << 20).expect("the sample sitemap parses");
+    assert!(!parsed.entries.is_empty(), "the sample sitemap lists pages");
+    let rules = RobotsRules::from_response(Some(200), &robots, "offer-search");
+    assert!(
+        rules.allowed(&site),
+        "the sample robots.txt allows the sitemap"
+    );
+
+    let mut inputs: Vec<Vec<u8>> = garbage();
+    inputs.extend(damaged(&robots));
+    inputs.extend(damaged(&sitemap));
+    inputs.push(b"User-agent: *\nCrawl-delay: 99999999999999999999\nDisallow: /\n".to_vec());
+    inputs.push(b"User-agent: *\nCrawl-delay: -1\nAllow: /*$*$*$\n".to_vec());
+    inputs.push(b"User-agent: offer-search\nDisallow: /%\nDisallow: /%zz\n".to_vec());
+    inputs.push(b"http://127.0.0.1:8000/a\nnot a url\n\0\nhttp://[::1\n".to_vec());
+    for input in &inputs {
+        let rules = RobotsRules::from_response(Some(200), input, "offer-search");
+        let _ = rules.allowed(&site);
+        if let Some(delay) = rules.crawl_delay() {
+            assert!(delay.as_secs() < u64::MAX, "a finite delay");
+        }
+        if let Ok(parsed) = parse_sitemap(&site, input, 1 << 20) {
+            for entry in &parsed.entries {
+                assert!(entry.url.has_host(), "{} has a host", entry.url);
+            }
+        }
+    }
+}
+
+/// The snippet markup: balanced marks and no raw angle brackets from the text.
+fn assert_safe_markup(query: &str, snippet: &str) {
+    let opened = snippet.matches("<mark>").count();
+    let closed = snippet.matches("</mark>").count();
+    assert_eq!(opened, closed, "{query:?}: unbalanced marks in {snippet:?}");
+    let bare = snippet.replace("<mark>", "").replace("</mark>", "");
+    assert!(
+        !bare.contains('<') && !bare.contains('>'),
+        "{query:?}: raw markup in {snippet:?}"
+    );
+}
+
+#[test]
+fn queries_parse_expand_and_snippet_without_panicking() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("index-config");
+    let rules = Config::load(&dir).expect("the shipped config loads");
+    let listed =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/queries.txt"))
+            .expect("scripts/queries.txt");
+    let long_word = "a".repeat(10_000);
+    let many_words = "short breaks ".repeat(2_000);
+    let mut queries: Vec<&str> = listed
+        .lines()
+        .filter(|line| !line.starts_with('#'))
+        .collect();
+    queries.extend([
+        "",
+        " ",
+        "\"",
+        "\"\"\"",
+        "\"short breaks",
+        "-",
+        "--",
+        "-\"-\"",
+        "OR AND NOT",
+        "* ? ~ ^ : ( ) [ ] { }",
+        "ehcp ehcp ehcp ehcp ehcp",
+        "e\u{301}\u{301}\u{301}",
+        "\u{0}\u{1}\u{7f}",
+        "\u{202e}evird",
+        "🙂🙂 short 🙂",
+        "ǅ ß ﬁ İ",
+        "日本語のテキスト",
+        "<mark>",
+        "&amp; &lt;",
+        long_word.as_str(),
+        many_words.as_str(),
+    ]);
+
+    for query in queries {
+        let mut parsed = parse(query);
+        expand(&mut parsed, &rules.synonyms);
+        let terms: HashSet<String> = parsed
+            .marked_terms()
+            .into_iter()
+            .map(String::from)
+            .collect();
+        for text in [query, "Short breaks & <respite> for “carers” – £200."] {
+            for width in [1, 40, 220] {
+                if let Some(passage) = best_passage(text, &terms, width) {
+                    assert_safe_markup(query, &passage);
+                }
+                assert_safe_markup(query, &opening(text, &terms, width));
+            }
+        }
+    }
+}
