@@ -5,7 +5,7 @@ use chrono::Utc;
 
 use crate::config::Config;
 use crate::index::site::{SiteRules, analyse};
-use crate::index::{BuildError, GenerationMeta, build_index};
+use crate::index::{BuildError, build_index};
 use crate::record::{IndexRecord, Kind, PageRecord};
 use crate::search::spelling::VocabularyBuilder;
 use crate::store::{CrawlLock, DataDir, Generation, StoreError};
