@@ -146,7 +146,10 @@ fn parse_number(text: &str, name: &'static str) -> Result<usize, ApiError> {
         };
         ApiError::bad_request(
             code,
-            format!("`{name}` must be a whole number, not `{}`", clip(text)),
+            format!(
+                "`{name}` must be a whole number from 0 up, not `{}`",
+                clip(text)
+            ),
         )
     })
 }
