@@ -9,7 +9,10 @@ mod common;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
-use common::{project_config, replica_site, result_paths, run_ok, search, serve, shared_dir};
+use common::{
+    dev_judgments_over_api, project_config, replica_site, result_paths, run_ok, search, serve,
+    shared_dir,
+};
 
 /// One row of `site-manifest.tsv`.
 struct ManifestRow {
@@ -191,17 +194,7 @@ fn replica_site_end_to_end() {
 
     // Judged queries through the API, as the held-out checks run them. The figures are
     // printed for the record; the floor guards against a ranking regression.
-    let judgments = shared_dir().join("judgments/dev.toml");
-    let report = run_ok(&[
-        "evaluate",
-        "--judgments",
-        judgments.to_str().expect("utf-8 path"),
-        "--url",
-        &api.base_url,
-        "--json",
-    ]);
-    let report: serde_json::Value = serde_json::from_str(&report).expect("evaluate --json");
-    let summary = &report["summary"];
+    let summary = &dev_judgments_over_api(&api.base_url);
     println!("dev judgments over the API: {summary}");
     assert_eq!(summary["first_met"], summary["first_total"], "{summary}");
     assert!(

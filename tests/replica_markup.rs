@@ -9,7 +9,9 @@ use std::path::Path;
 
 use regex::Regex;
 
-use common::{project_config, replica_site_from, run_ok, serve, shared_dir};
+use common::{
+    dev_judgments_over_api, project_config, replica_site_from, run_ok, serve, shared_dir,
+};
 
 /// Copies the replica site into `target`, rewriting every HTML page's markup. Text and
 /// documents are left as they are; pages are handled as Latin-1 so that the windows-1252
@@ -108,17 +110,7 @@ fn other_markup_gives_the_same_sections_and_ranking() {
     );
 
     let api = serve(&data, &config);
-    let judgments = shared_dir().join("judgments/dev.toml");
-    let report = run_ok(&[
-        "evaluate",
-        "--judgments",
-        judgments.to_str().expect("utf-8 path"),
-        "--url",
-        &api.base_url,
-        "--json",
-    ]);
-    let report: serde_json::Value = serde_json::from_str(&report).expect("evaluate --json");
-    let summary = &report["summary"];
+    let summary = &dev_judgments_over_api(&api.base_url);
     println!("dev judgments over the rewritten markup: {summary}");
     assert_eq!(summary["first_met"], summary["first_total"], "{summary}");
     assert!(

@@ -239,3 +239,19 @@ pub fn result_paths(body: &serde_json::Value) -> Vec<String> {
         })
         .unwrap_or_default()
 }
+
+/// `evaluate --json` of the shared dev judgments against a running API: the summary
+/// figures, the way the held-out checks score it.
+pub fn dev_judgments_over_api(base_url: &str) -> serde_json::Value {
+    let judgments = shared_dir().join("judgments/dev.toml");
+    let report = run_ok(&[
+        "evaluate",
+        "--judgments",
+        judgments.to_str().expect("utf-8 path"),
+        "--url",
+        base_url,
+        "--json",
+    ]);
+    let report: serde_json::Value = serde_json::from_str(&report).expect("evaluate --json");
+    report["summary"].clone()
+}
