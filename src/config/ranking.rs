@@ -51,6 +51,7 @@ struct RawStage {
 #[serde(deny_unknown_fields)]
 struct RawLocal {
     boost: Option<f32>,
+    min_title_coverage: Option<f32>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -171,6 +172,9 @@ pub struct RankingConfig {
     pub all_words_weight: f32,
     /// Multiplier for a record whose text names the area the Local Offer serves.
     pub local_boost: f32,
+    /// The local boost applies only when the title holds at least this share of the
+    /// query's topic words: among pages about the topic, the family's own area first.
+    pub local_min_title_coverage: f32,
     /// Multiplier for a page written for another audience than the one searched for.
     pub other_audience_factor: f32,
     /// For broad queries: multipliers for targeted and specialist pages.
@@ -205,7 +209,8 @@ impl Default for RankingConfig {
             exact_title_boost: 1.5,
             title_all_words_boost: 2.0,
             all_words_weight: 0.5,
-            local_boost: 1.0,
+            local_boost: 1.3,
+            local_min_title_coverage: 0.5,
             other_audience_factor: 0.7,
             targeted_stage_factor: 0.95,
             specialist_stage_factor: 0.8,
@@ -357,6 +362,17 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<RankingConfig, ConfigErro
             "must be between 0 and 1",
         ));
     }
+    let local_min_title_coverage = raw
+        .local
+        .min_title_coverage
+        .unwrap_or(defaults.local_min_title_coverage);
+    if !(0.0..=1.0).contains(&local_min_title_coverage) {
+        return Err(invalid(
+            path,
+            "local.min_title_coverage",
+            "must be between 0 and 1",
+        ));
+    }
     let document_factor = raw.documents.factor.unwrap_or(defaults.document_factor);
     if !document_factor.is_finite() || document_factor <= 0.0 || document_factor > 1.0 {
         return Err(invalid(
@@ -421,6 +437,7 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<RankingConfig, ConfigErro
             defaults.all_words_weight,
         )?,
         local_boost: multiplier(path, "local.boost", raw.local.boost, defaults.local_boost)?,
+        local_min_title_coverage,
         other_audience_factor: factor(
             path,
             "audience.other_factor",

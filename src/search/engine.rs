@@ -183,6 +183,8 @@ impl Engine {
         let searched_text = corrected.as_deref().unwrap_or(&typed.text);
         let mut parsed = super::query::parse(searched_text);
         super::query::expand(&mut parsed, &rules.synonyms);
+        let searcher = self.reader.searcher();
+        parsed.weigh(|term| self.idf(&searcher, term));
 
         let outcome = self.run(&parsed, request, rules)?;
         response.total = outcome.total;
@@ -616,6 +618,21 @@ impl Engine {
         serde_json::from_str(json).map_err(|err| SearchError::Corrupt(err.to_string()))
     }
 
+    /// BM25's inverse document frequency of an analysed term in page bodies: near 0 for a
+    /// word on every page ("SEND" on a SEND site), high for a rare one. A failed lookup
+    /// counts as an ordinary word.
+    fn idf(&self, searcher: &tantivy::Searcher, term: &str) -> f32 {
+        let documents = searcher.num_docs() as f32;
+        let term = Term::from_field_text(self.fields.body, term);
+        match searcher.doc_freq(&term) {
+            Ok(found) => {
+                let found = found as f32;
+                (1.0 + (documents - found + 0.5) / (found + 0.5)).ln()
+            }
+            Err(_) => 1.0,
+        }
+    }
+
     /// The `record_id` column of each segment, by segment ordinal; empty when the
     /// generation has no briefs.
     fn record_id_columns(
@@ -680,8 +697,7 @@ impl Engine {
         move |segment: &SegmentReader| {
             let fast = segment.fast_fields();
             let column = |name: &str| fast.u64(name).ok().map(|c| c.first_or_default_col(0));
-            let (document, section, local) =
-                (column("is_document"), column("section_id"), column("local"));
+            let (document, section) = (column("is_document"), column("section_id"));
             let (audience, stage) = (column("audience"), column("stage"));
             let config = config.clone();
             let slugs = slugs.clone();
@@ -696,7 +712,6 @@ impl Engine {
                         .checked_sub(1)
                         .and_then(|position| slugs.get(position))
                         .map(String::as_str),
-                    local: value(&local) == 1,
                     audience: match value(&audience) {
                         1 => Audience::Professional,
                         _ => Audience::Family,

@@ -33,7 +33,7 @@ static STOP_TERMS: LazyLock<HashSet<String>> =
 
 /// One unit of a query: a single term, terms that must appear together in order, or a run
 /// of words that a synonym rule recognised as one concept.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct QueryItem {
     /// Analysed (lower-cased, stemmed) terms.
     pub terms: Vec<String>,
@@ -46,6 +46,10 @@ pub struct QueryItem {
     pub span: bool,
     /// Other phrases that mean the same, from synonym rules.
     pub alternatives: Vec<Alternative>,
+    /// How distinctive the item is on this site (its words' inverse document frequency),
+    /// so that a title holding "transport" covers more of "SEND transport" than one
+    /// holding only "SEND". 1.0 until [`ParsedQuery::weigh`] is called.
+    pub weight: f32,
 }
 
 /// A phrase searched in place of a query item because a synonym rule says it means the same.
@@ -66,6 +70,7 @@ impl QueryItem {
             quoted,
             span: false,
             alternatives: Vec::new(),
+            weight: 1.0,
         }
     }
 
@@ -83,7 +88,7 @@ impl QueryItem {
 }
 
 /// A parsed query.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ParsedQuery {
     /// The text as searched (trimmed, bounded), for echoing back.
     pub text: String,
@@ -92,6 +97,26 @@ pub struct ParsedQuery {
 }
 
 impl ParsedQuery {
+    /// Sets each item's weight to the mean `idf` of its topic words (of all its words when
+    /// it has only stop words).
+    pub fn weigh(&mut self, idf: impl Fn(&str) -> f32) {
+        for item in &mut self.items {
+            let topic: Vec<&String> = item
+                .terms
+                .iter()
+                .filter(|term| !is_stop_term(term))
+                .collect();
+            let terms = if topic.is_empty() {
+                item.terms.iter().collect()
+            } else {
+                topic
+            };
+            if !terms.is_empty() {
+                item.weight = terms.iter().map(|term| idf(term)).sum::<f32>() / terms.len() as f32;
+            }
+        }
+    }
+
     /// The items that decide what matches: all but lone stop words, unless the query is
     /// made only of stop words.
     pub fn content_items(&self) -> Vec<&QueryItem> {

@@ -62,18 +62,16 @@ pub struct Context {
 pub struct StaticFacts<'a> {
     pub is_document: bool,
     pub section: Option<&'a str>,
-    pub local: bool,
     pub audience: Audience,
     pub stage: Stage,
 }
 
 /// The multiplier from index facts and the request, without the query's words: document
-/// demotion, section, local, audience and stage. (The landing and title boosts depend on
+/// demotion, section, audience and stage. (The landing, local and title boosts depend on
 /// the words: see [`boosts_for`].)
 pub fn static_factor(config: &RankingConfig, facts: &StaticFacts, context: &Context) -> f32 {
     document_factor(config, facts.is_document)
         * section_factor(config, facts.section)
-        * local_factor(config, facts.local)
         * audience_factor(config, facts.audience, context)
         * stage_factor(config, facts.stage, context)
 }
@@ -152,7 +150,8 @@ pub fn landing_level(config: &RankingConfig, record: &IndexRecord) -> (u64, Opti
 }
 
 /// The share of the query's topic items that a title holds, an item counting when the
-/// title has all its topic words or those of one of its synonyms. "EHCP" is covered by a
+/// title has all its topic words or those of one of its synonyms, and counting by its
+/// weight (how distinctive its words are on the site). "EHCP" is covered by a
 /// title saying "EHC plan" when the synonyms say they are the same.
 pub fn title_coverage(query: &ParsedQuery, title: &str) -> f32 {
     let title_terms = analyze(title);
@@ -164,14 +163,16 @@ pub fn title_coverage(query: &ParsedQuery, title: &str) -> f32 {
         topic.all(|term| title_terms.contains(term))
     };
     let items = query.content_items();
-    if items.is_empty() {
+    let total: f32 = items.iter().map(|item| item.weight).sum();
+    if items.is_empty() || total <= 0.0 {
         return 0.0;
     }
-    let covered = items
+    let covered: f32 = items
         .iter()
         .filter(|item| holds(&item.terms) || item.alternatives.iter().any(|alt| holds(&alt.terms)))
-        .count();
-    covered as f32 / items.len() as f32
+        .map(|item| item.weight)
+        .sum();
+    covered / total
 }
 
 /// Every multiplier for one record and query, with its reason.
@@ -225,7 +226,7 @@ pub fn boosts_for(
     }
 
     let local = local_factor(config, facts.local);
-    if local != 1.0 {
+    if local != 1.0 && own_coverage >= config.local_min_title_coverage {
         boosts.push(Boost {
             rule: "local",
             factor: local,
@@ -325,5 +326,42 @@ mod tests {
         assert_eq!(landing_factor(&config, 2), config.landing_boost);
         assert!(landing_factor(&config, 3) < landing_factor(&config, 2));
         assert!(landing_factor(&config, 3) > 1.0);
+    }
+
+    /// "SEND" is on every page of a SEND site and "transport" on few: a title holding only
+    /// "SEND" covers little of "SEND transport".
+    #[test]
+    fn coverage_counts_distinctive_words_more() {
+        let mut query = crate::search::query::parse("SEND transport");
+        assert_eq!(title_coverage(&query, "A to Z of SEND terms"), 0.5);
+        query.weigh(|term| if term == "send" { 0.1 } else { 2.0 });
+        let common_only = title_coverage(&query, "A to Z of SEND terms");
+        let rare_only = title_coverage(&query, "School transport");
+        assert!((common_only - 0.1 / 2.1).abs() < 1e-6, "{common_only}");
+        assert!((rare_only - 2.0 / 2.1).abs() < 1e-6, "{rare_only}");
+        assert_eq!(title_coverage(&query, "SEND school transport"), 1.0);
+    }
+
+    /// Naming the area lifts a page about the query's topic, not every page that names it.
+    #[test]
+    fn local_boost_needs_the_topic_in_the_title() {
+        let config = RankingConfig::default();
+        let context = Context {
+            audience: Audience::Family,
+            named_stage: None,
+        };
+        let query = crate::search::query::parse("short breaks");
+        let local_rule = |title: &str, local: bool| {
+            let mut record = crate::report::test_page("/a/page.html");
+            record.facts.title = title.to_string();
+            record.facts.local = local;
+            boosts_for(&config, &record, &query, &context)
+                .into_iter()
+                .find(|boost| boost.rule == "local")
+                .map(|boost| boost.factor)
+        };
+        assert_eq!(local_rule("Short breaks", true), Some(config.local_boost));
+        assert_eq!(local_rule("Social care", true), None);
+        assert_eq!(local_rule("Short breaks", false), None);
     }
 }
