@@ -411,7 +411,7 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<RankingConfig, ConfigErro
             .lift_when_named
             .unwrap_or(defaults.document_lift_when_named),
         section_boosts,
-        phrase_boost: multiplier(
+        phrase_boost: weight(
             path,
             "phrase.boost",
             raw.phrase.boost,
@@ -478,6 +478,15 @@ mod tests {
         let message = err.to_string();
         assert!(message.contains("documents.mode"), "{message}");
         assert!(message.contains("exclude"), "{message}");
+    }
+
+    /// The file says 0 turns the phrase and all-words bonuses off; 0 must be accepted.
+    #[test]
+    fn zero_turns_the_added_bonuses_off() -> Result<(), ConfigError> {
+        let text = "[phrase]\nboost = 0\n[words]\nall_words_weight = 0\n";
+        let config = parse(Path::new("ranking.toml"), text)?;
+        assert_eq!((config.phrase_boost, config.all_words_weight), (0.0, 0.0));
+        Ok(())
     }
 
     #[test]
