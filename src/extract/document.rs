@@ -14,6 +14,7 @@
 //! zip bomb stops at the cap, and XML entities other than the predefined ones are never
 //! expanded, so an entity bomb expands to nothing.
 
+use std::collections::HashSet;
 use std::io::{self, Cursor, Read, Write};
 use std::panic::{self, AssertUnwindSafe};
 use std::path::PathBuf;
@@ -151,6 +152,10 @@ pub struct DocumentText {
 pub enum DocumentError {
     #[error("cannot read PDF: {reason}")]
     Pdf { reason: String },
+    #[error(
+        "cannot read PDF: a page refers to object {number} {generation}, which is missing or unreadable"
+    )]
+    PdfMissingObject { number: u32, generation: u16 },
     #[error("cannot read {format}: {reason}")]
     Format {
         format: &'static str,
@@ -215,6 +220,9 @@ fn extract_pdf_unguarded(bytes: &[u8]) -> Result<DocumentText, DocumentError> {
             .decrypt("")
             .map_err(|err| pdf_error(format!("encrypted: {err}")))?;
     }
+    if let Some((number, generation)) = missing_page_object(&document) {
+        return Err(DocumentError::PdfMissingObject { number, generation });
+    }
     let info_title = pdf_info_title(&document);
 
     let mut raw_text = String::new();
@@ -226,6 +234,59 @@ fn extract_pdf_unguarded(bytes: &[u8]) -> Result<DocumentText, DocumentError> {
     let text = lines_to_blocks(&raw_text);
     let title = info_title.unwrap_or_else(|| first_line_title(&text));
     Ok(DocumentText { title, text })
+}
+
+/// The first object that a page's contents, resources (its own or inherited) or page tree
+/// refer to but the file does not hold, or holds in a form lopdf could not parse and
+/// dropped. pdf-extract 0.12 follows those references with `expect` and panics on a
+/// missing one; checking first turns that into [`DocumentError::PdfMissingObject`].
+/// References elsewhere (document info, outlines, annotations) are not followed here,
+/// because pdf-extract does not read them either.
+fn missing_page_object(document: &lopdf::Document) -> Option<lopdf::ObjectId> {
+    use lopdf::Object;
+
+    let mut seen: HashSet<lopdf::ObjectId> = HashSet::new();
+    let mut pending: Vec<&Object> = Vec::new();
+    for page_id in document.get_pages().into_values() {
+        let Ok(page) = document.get_dictionary(page_id) else {
+            continue;
+        };
+        pending.extend(page.get(b"Contents").ok());
+        // Resources may be inherited from any node up the page tree.
+        let mut node = page;
+        loop {
+            pending.extend(node.get(b"Resources").ok());
+            let Ok(Object::Reference(parent)) = node.get(b"Parent") else {
+                break;
+            };
+            if !seen.insert(*parent) {
+                break;
+            }
+            match document.get_object(*parent) {
+                Ok(Object::Dictionary(dict)) => node = dict,
+                Ok(_) => break,
+                Err(_) => return Some(*parent),
+            }
+        }
+    }
+    while let Some(object) = pending.pop() {
+        match object {
+            Object::Reference(id) => {
+                if !seen.insert(*id) {
+                    continue;
+                }
+                match document.get_object(*id) {
+                    Ok(target) => pending.push(target),
+                    Err(_) => return Some(*id),
+                }
+            }
+            Object::Array(items) => pending.extend(items),
+            Object::Dictionary(dict) => pending.extend(dict.iter().map(|(_, value)| value)),
+            Object::Stream(stream) => pending.extend(stream.dict.iter().map(|(_, value)| value)),
+            _ => {}
+        }
+    }
+    None
 }
 
 fn pdf_info_title(document: &lopdf::Document) -> Option<String> {
