@@ -520,6 +520,7 @@ async fn serve(folders: &Folders, addr: SocketAddr, token: Option<String>) -> an
         );
     }
     tokio::spawn(index.clone().watch());
+    tokio::spawn(offer_search::api::metrics::keep_up());
 
     let listener = tokio::net::TcpListener::bind(addr)
         .await

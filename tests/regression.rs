@@ -165,6 +165,66 @@ fn pdf_with_a_flipped_byte_is_a_clean_error() {
 }
 
 #[test]
+fn pdf_font_object_that_does_not_parse_is_a_clean_error() {
+    // Found by the `pdf` fuzz target: a broken key in the dictionary of font object 5 makes
+    // lopdf drop the object, so the page's `/F1` refers to nothing, and pdf-extract 0.12
+    // panicked ("missing object reference") when the text selected that font.
+    let path = sample_site().join("documents/post-16-transport-policy-2026-27.pdf");
+    let bytes = std::fs::read(&path).expect("the sample PDF reads");
+    let intact: &[u8] = b"5 0 obj\n<<\n/BaseFont /Helvetica-Bold\n/Encoding";
+    let broken: &[u8] = b"5 0 obj\n<<\n/BaseFont /Helvetica-Bold\nXEncoding";
+    let at = bytes
+        .windows(intact.len())
+        .position(|window| window == intact)
+        .expect("the sample PDF defines font object 5");
+    let mut damaged = bytes.clone();
+    damaged[at..at + broken.len()].copy_from_slice(broken);
+
+    match extract_pdf(&damaged) {
+        Err(DocumentError::PdfMissingObject { number, generation }) => {
+            assert_eq!((number, generation), (5, 0));
+        }
+        other => panic!("expected the missing object to be named, got {other:?}"),
+    }
+    let (code, stderr) = worker("pdf", &damaged);
+    assert_eq!(code, Some(1), "the worker refuses the file: {stderr}");
+    assert!(
+        stderr.contains("object 5 0"),
+        "the reason names the object: {stderr}"
+    );
+}
+
+#[test]
+fn pdf_font_without_a_base_font_is_a_clean_error() {
+    // Found by the `pdf` fuzz target after the test above was fixed: a font whose
+    // `/BaseFont` key is misspelt made pdf-extract 0.12 panic ("deref") when the page
+    // selected it.
+    let path = sample_site().join("documents/post-16-transport-policy-2026-27.pdf");
+    let bytes = std::fs::read(&path).expect("the sample PDF reads");
+    let intact: &[u8] = b"5 0 obj\n<<\n/BaseFont /Helvetica-Bold";
+    let broken: &[u8] = b"5 0 obj\n<<\n/BaseFEnt /Helvetica-Bold";
+    let at = bytes
+        .windows(intact.len())
+        .position(|window| window == intact)
+        .expect("the sample PDF defines font object 5");
+    let mut damaged = bytes.clone();
+    damaged[at..at + broken.len()].copy_from_slice(broken);
+
+    match extract_pdf(&damaged) {
+        Err(DocumentError::PdfFont { font, key }) => {
+            assert_eq!((font.as_str(), key), ("F1", "BaseFont"));
+        }
+        other => panic!("expected the font to be named, got {other:?}"),
+    }
+    let (code, stderr) = worker("pdf", &damaged);
+    assert_eq!(code, Some(1), "the worker refuses the file: {stderr}");
+    assert!(
+        stderr.contains("/BaseFont"),
+        "the reason names the key: {stderr}"
+    );
+}
+
+#[test]
 fn damaged_pdfs_end_the_worker_cleanly() {
     let documents = sample_site().join("documents");
     let mut inputs: Vec<Vec<u8>> = garbage();

@@ -5,7 +5,7 @@
 //! the metrics are scraped, so they are never stale.
 
 use std::sync::OnceLock;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::header::CONTENT_TYPE;
@@ -47,6 +47,25 @@ fn handle() -> Option<&'static PrometheusHandle> {
 /// Installs the recorder now, so that the first requests are counted.
 pub fn init() {
     let _ = handle();
+}
+
+/// How often recorded latencies are folded into the histogram buckets. The recorder keeps
+/// every sample until then (about 8 bytes a request), so without it a server whose
+/// `/metrics` nobody scrapes grows for as long as it runs.
+pub const UPKEEP_INTERVAL: Duration = Duration::from_secs(5);
+
+/// Folds recorded samples into the histograms every [`UPKEEP_INTERVAL`], until the
+/// runtime stops. `install_recorder` leaves this to the caller; `serve` spawns it.
+pub async fn keep_up() {
+    let Some(handle) = handle() else {
+        return;
+    };
+    let mut ticker = tokio::time::interval(UPKEEP_INTERVAL);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticker.tick().await;
+        handle.run_upkeep();
+    }
 }
 
 /// Counts each request and times it, labelled by its route (not its raw path, so that

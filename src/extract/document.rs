@@ -14,6 +14,7 @@
 //! zip bomb stops at the cap, and XML entities other than the predefined ones are never
 //! expanded, so an entity bomb expands to nothing.
 
+use std::collections::HashSet;
 use std::io::{self, Cursor, Read, Write};
 use std::panic::{self, AssertUnwindSafe};
 use std::path::PathBuf;
@@ -151,6 +152,12 @@ pub struct DocumentText {
 pub enum DocumentError {
     #[error("cannot read PDF: {reason}")]
     Pdf { reason: String },
+    #[error(
+        "cannot read PDF: a page refers to object {number} {generation}, which is missing or unreadable"
+    )]
+    PdfMissingObject { number: u32, generation: u16 },
+    #[error("cannot read PDF: font /{font} has no /{key} name")]
+    PdfFont { font: String, key: &'static str },
     #[error("cannot read {format}: {reason}")]
     Format {
         format: &'static str,
@@ -215,6 +222,7 @@ fn extract_pdf_unguarded(bytes: &[u8]) -> Result<DocumentText, DocumentError> {
             .decrypt("")
             .map_err(|err| pdf_error(format!("encrypted: {err}")))?;
     }
+    check_page_objects(&document)?;
     let info_title = pdf_info_title(&document);
 
     let mut raw_text = String::new();
@@ -226,6 +234,118 @@ fn extract_pdf_unguarded(bytes: &[u8]) -> Result<DocumentText, DocumentError> {
     let text = lines_to_blocks(&raw_text);
     let title = info_title.unwrap_or_else(|| first_line_title(&text));
     Ok(DocumentText { title, text })
+}
+
+/// Checks what pdf-extract reads for each page: its contents, its resources (its own or
+/// inherited) and the page tree. pdf-extract 0.12 follows references there with `expect`
+/// and reads some font keys with `expect`, so it panics on a reference to an object the
+/// file does not hold (or holds in a form lopdf could not parse and dropped) and on a font
+/// without the `/Subtype` or `/BaseFont` name the format requires. Checking first turns
+/// those into [`DocumentError::PdfMissingObject`] and [`DocumentError::PdfFont`].
+/// References elsewhere (document info, outlines, annotations) are not followed, because
+/// pdf-extract does not read them either.
+fn check_page_objects(document: &lopdf::Document) -> Result<(), DocumentError> {
+    use lopdf::Object;
+
+    let missing = |(number, generation): lopdf::ObjectId| DocumentError::PdfMissingObject {
+        number,
+        generation,
+    };
+    /// The dictionary `object` is or refers to; `None` for any other kind of object.
+    fn resolve<'a>(
+        document: &'a lopdf::Document,
+        object: &'a Object,
+    ) -> Result<Option<&'a lopdf::Dictionary>, DocumentError> {
+        let object = match object {
+            Object::Reference(id) => {
+                document
+                    .get_object(*id)
+                    .map_err(|_| DocumentError::PdfMissingObject {
+                        number: id.0,
+                        generation: id.1,
+                    })?
+            }
+            other => other,
+        };
+        Ok(object.as_dict().ok())
+    }
+    let mut seen: HashSet<lopdf::ObjectId> = HashSet::new();
+    let mut pending: Vec<&Object> = Vec::new();
+    for page_id in document.get_pages().into_values() {
+        let Ok(page) = document.get_dictionary(page_id) else {
+            continue;
+        };
+        pending.extend(page.get(b"Contents").ok());
+        // Resources may be inherited from any node up the page tree.
+        let mut node = page;
+        loop {
+            pending.extend(node.get(b"Resources").ok());
+            let Ok(Object::Reference(parent)) = node.get(b"Parent") else {
+                break;
+            };
+            if !seen.insert(*parent) {
+                break;
+            }
+            match document.get_object(*parent) {
+                Ok(Object::Dictionary(dict)) => node = dict,
+                Ok(_) => break,
+                Err(_) => return Err(missing(*parent)),
+            }
+        }
+    }
+    while let Some(object) = pending.pop() {
+        match object {
+            Object::Reference(id) => {
+                if !seen.insert(*id) {
+                    continue;
+                }
+                let target = document.get_object(*id).map_err(|_| missing(*id))?;
+                pending.push(target);
+            }
+            Object::Array(items) => pending.extend(items),
+            Object::Dictionary(dict) => {
+                if let Ok(fonts) = dict.get(b"Font")
+                    && let Some(fonts) = resolve(document, fonts)?
+                {
+                    for (name, font) in fonts.iter() {
+                        if let Some(font) = resolve(document, font)? {
+                            check_font(document, &String::from_utf8_lossy(name), font)?;
+                        }
+                    }
+                }
+                pending.extend(dict.iter().map(|(_, value)| value));
+            }
+            Object::Stream(stream) => pending.extend(stream.dict.iter().map(|(_, value)| value)),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// A font of a resource dictionary has the names pdf-extract reads without a fallback:
+/// `/Subtype`, and `/BaseFont` for every subtype but `Type3`.
+fn check_font(
+    document: &lopdf::Document,
+    name: &str,
+    font: &lopdf::Dictionary,
+) -> Result<(), DocumentError> {
+    let name_of = |key: &[u8]| {
+        let object = font.get(key).ok()?;
+        let object = match object {
+            lopdf::Object::Reference(id) => document.get_object(*id).ok()?,
+            other => other,
+        };
+        object.as_name().ok().map(<[u8]>::to_vec)
+    };
+    let font_error = |key: &'static str| DocumentError::PdfFont {
+        font: name.to_string(),
+        key,
+    };
+    let subtype = name_of(b"Subtype").ok_or_else(|| font_error("Subtype"))?;
+    if subtype != b"Type3" && name_of(b"BaseFont").is_none() {
+        return Err(font_error("BaseFont"));
+    }
+    Ok(())
 }
 
 fn pdf_info_title(document: &lopdf::Document) -> Option<String> {
