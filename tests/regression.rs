@@ -164,21 +164,29 @@ fn pdf_with_a_flipped_byte_is_a_clean_error() {
     );
 }
 
+/// The sample site's PDF with the bytes `intact` (which it must hold) overwritten by
+/// `broken`, of the same length.
+fn sample_pdf_with(intact: &[u8], broken: &[u8]) -> Vec<u8> {
+    assert_eq!(intact.len(), broken.len(), "a same-length replacement");
+    let path = sample_site().join("documents/post-16-transport-policy-2026-27.pdf");
+    let mut bytes = std::fs::read(&path).expect("the sample PDF reads");
+    let at = bytes
+        .windows(intact.len())
+        .position(|window| window == intact)
+        .expect("the sample PDF holds the bytes to replace");
+    bytes[at..at + broken.len()].copy_from_slice(broken);
+    bytes
+}
+
 #[test]
 fn pdf_font_object_that_does_not_parse_is_a_clean_error() {
     // Found by the `pdf` fuzz target: a broken key in the dictionary of font object 5 makes
     // lopdf drop the object, so the page's `/F1` refers to nothing, and pdf-extract 0.12
     // panicked ("missing object reference") when the text selected that font.
-    let path = sample_site().join("documents/post-16-transport-policy-2026-27.pdf");
-    let bytes = std::fs::read(&path).expect("the sample PDF reads");
-    let intact: &[u8] = b"5 0 obj\n<<\n/BaseFont /Helvetica-Bold\n/Encoding";
-    let broken: &[u8] = b"5 0 obj\n<<\n/BaseFont /Helvetica-Bold\nXEncoding";
-    let at = bytes
-        .windows(intact.len())
-        .position(|window| window == intact)
-        .expect("the sample PDF defines font object 5");
-    let mut damaged = bytes.clone();
-    damaged[at..at + broken.len()].copy_from_slice(broken);
+    let damaged = sample_pdf_with(
+        b"5 0 obj\n<<\n/BaseFont /Helvetica-Bold\n/Encoding",
+        b"5 0 obj\n<<\n/BaseFont /Helvetica-Bold\nXEncoding",
+    );
 
     match extract_pdf(&damaged) {
         Err(DocumentError::PdfMissingObject { number, generation }) => {
@@ -199,16 +207,10 @@ fn pdf_font_without_a_base_font_is_a_clean_error() {
     // Found by the `pdf` fuzz target after the test above was fixed: a font whose
     // `/BaseFont` key is misspelt made pdf-extract 0.12 panic ("deref") when the page
     // selected it.
-    let path = sample_site().join("documents/post-16-transport-policy-2026-27.pdf");
-    let bytes = std::fs::read(&path).expect("the sample PDF reads");
-    let intact: &[u8] = b"5 0 obj\n<<\n/BaseFont /Helvetica-Bold";
-    let broken: &[u8] = b"5 0 obj\n<<\n/BaseFEnt /Helvetica-Bold";
-    let at = bytes
-        .windows(intact.len())
-        .position(|window| window == intact)
-        .expect("the sample PDF defines font object 5");
-    let mut damaged = bytes.clone();
-    damaged[at..at + broken.len()].copy_from_slice(broken);
+    let damaged = sample_pdf_with(
+        b"5 0 obj\n<<\n/BaseFont /Helvetica-Bold",
+        b"5 0 obj\n<<\n/BaseFEnt /Helvetica-Bold",
+    );
 
     match extract_pdf(&damaged) {
         Err(DocumentError::PdfFont { font, key }) => {
