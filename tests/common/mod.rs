@@ -136,28 +136,16 @@ pub fn run_ok(args: &[&str]) -> String {
 
 /// Starts `offer-search serve` on a free port.
 pub fn serve(data: &Path, config: &Path) -> Running {
-    let mut command = Command::new(binary());
-    command
-        .args(["serve", "--addr", "127.0.0.1:0", "--data"])
-        .arg(data)
-        .arg("--config")
-        .arg(config)
-        .env("RUST_LOG", "warn");
-    start_and_read_url(command, "offer-search serve")
+    start_and_read_url(
+        serve_command(data, config, None, "warn"),
+        "offer-search serve",
+    )
 }
 
 /// Starts `offer-search serve` on a free port with the admin routes on, their token read
 /// from `token_file`.
 pub fn serve_with_token(data: &Path, config: &Path, token_file: &Path) -> Running {
-    let mut command = Command::new(binary());
-    command
-        .args(["serve", "--addr", "127.0.0.1:0", "--data"])
-        .arg(data)
-        .arg("--config")
-        .arg(config)
-        .arg("--admin-token-file")
-        .arg(token_file)
-        .env("RUST_LOG", "warn");
+    let command = serve_command(data, config, Some(token_file), "warn");
     start_and_read_url(command, "offer-search serve")
 }
 
@@ -169,16 +157,28 @@ pub fn serve_logging_to(
     token_file: &Path,
     log: std::fs::File,
 ) -> Running {
+    let command = serve_command(data, config, Some(token_file), "debug");
+    start_with_stderr(command, Stdio::from(log), "offer-search serve")
+}
+
+/// The `offer-search serve` command on a free port, with `RUST_LOG` set to `log_level`.
+fn serve_command(
+    data: &Path,
+    config: &Path,
+    token_file: Option<&Path>,
+    log_level: &str,
+) -> Command {
     let mut command = Command::new(binary());
     command
         .args(["serve", "--addr", "127.0.0.1:0", "--data"])
         .arg(data)
         .arg("--config")
         .arg(config)
-        .arg("--admin-token-file")
-        .arg(token_file)
-        .env("RUST_LOG", "debug");
-    start_with_stderr(command, Stdio::from(log), "offer-search serve")
+        .env("RUST_LOG", log_level);
+    if let Some(token_file) = token_file {
+        command.arg("--admin-token-file").arg(token_file);
+    }
+    command
 }
 
 /// Starts `offer-search demo` with its index in `data` and the API on a free port.
