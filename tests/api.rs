@@ -1,5 +1,7 @@
 //! The HTTP API driven in-process through its router: shapes, status codes, bad input.
 
+mod common;
+
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use serde_json::Value;
@@ -13,22 +15,7 @@ use offer_search::search::live::LiveIndex;
 use offer_search::store::DataDir;
 
 fn page(url: &str, title: &str, body: &str) -> PageRecord {
-    PageRecord {
-        url: url.to_string(),
-        kind: Kind::Page,
-        title: format!("{title} - Riverford"),
-        description: format!("About {title}."),
-        keywords: String::new(),
-        headings: Vec::new(),
-        body: body.to_string(),
-        breadcrumbs: Vec::new(),
-        links: Vec::new(),
-        language: Some("eng".into()),
-        last_reviewed: None,
-        content_type: "text/html".to_string(),
-        size_bytes: body.len() as u64,
-        content_hash: url.to_string(),
-    }
+    common::page_record(url, title, " - Riverford", body)
 }
 
 fn records() -> Vec<PageRecord> {

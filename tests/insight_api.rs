@@ -2,6 +2,8 @@
 //! logged (and what never is), click redirects that cannot be abused, report formats, the
 //! tracker upload, the rule tester and the admin page.
 
+mod common;
+
 use std::path::PathBuf;
 
 use axum::body::Body;
@@ -20,22 +22,7 @@ use offer_search::store::DataDir;
 const TOKEN: &str = "s3cret-admin";
 
 fn page(url: &str, title: &str, body: &str) -> PageRecord {
-    PageRecord {
-        url: url.to_string(),
-        kind: Kind::Page,
-        title: format!("{title} - Riverford"),
-        description: format!("About {title}."),
-        keywords: String::new(),
-        headings: Vec::new(),
-        body: body.to_string(),
-        breadcrumbs: Vec::new(),
-        links: Vec::new(),
-        language: Some("eng".into()),
-        last_reviewed: None,
-        content_type: "text/html".to_string(),
-        size_bytes: body.len() as u64,
-        content_hash: url.to_string(),
-    }
+    common::page_record(url, title, " - Riverford", body)
 }
 
 fn records() -> Vec<PageRecord> {

@@ -2,6 +2,8 @@
 //! the router: what a browser with JavaScript turned off gets, what is escaped, and which
 //! status each outcome has.
 
+mod common;
+
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use scraper::{Html, Selector};
@@ -15,22 +17,7 @@ use offer_search::search::live::LiveIndex;
 use offer_search::store::DataDir;
 
 fn page(url: &str, title: &str, body: &str) -> PageRecord {
-    PageRecord {
-        url: url.to_string(),
-        kind: Kind::Page,
-        title: title.to_string(),
-        description: format!("About {title}."),
-        keywords: String::new(),
-        headings: Vec::new(),
-        body: body.to_string(),
-        breadcrumbs: Vec::new(),
-        links: Vec::new(),
-        language: Some("eng".into()),
-        last_reviewed: None,
-        content_type: "text/html".to_string(),
-        size_bytes: body.len() as u64,
-        content_hash: url.to_string(),
-    }
+    common::page_record(url, title, "", body)
 }
 
 fn records() -> Vec<PageRecord> {

@@ -19,7 +19,7 @@ use tower::ServiceExt;
 use offer_search::api::{AppState, router};
 use offer_search::config::Config;
 use offer_search::publish::publish_records;
-use offer_search::record::{Kind, PageRecord};
+use offer_search::record::PageRecord;
 use offer_search::search::live::LiveIndex;
 use offer_search::store::DataDir;
 
@@ -110,23 +110,12 @@ fn assert_no_file_contents(request: &str, body: &str) {
 }
 
 fn record() -> PageRecord {
-    let body = "Short breaks give carers a rest.";
-    PageRecord {
-        url: "http://site/breaks.html".to_string(),
-        kind: Kind::Page,
-        title: "Short breaks - Riverford".to_string(),
-        description: "About short breaks.".to_string(),
-        keywords: String::new(),
-        headings: Vec::new(),
-        body: body.to_string(),
-        breadcrumbs: Vec::new(),
-        links: Vec::new(),
-        language: Some("eng".into()),
-        last_reviewed: None,
-        content_type: "text/html".to_string(),
-        size_bytes: body.len() as u64,
-        content_hash: "breaks".to_string(),
-    }
+    common::page_record(
+        "http://site/breaks.html",
+        "Short breaks",
+        " - Riverford",
+        "Short breaks give carers a rest.",
+    )
 }
 
 /// The router over a one-page index, with the admin routes on.

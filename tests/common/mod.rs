@@ -255,3 +255,29 @@ pub fn dev_judgments_over_api(base_url: &str) -> serde_json::Value {
     let report: serde_json::Value = serde_json::from_str(&report).expect("evaluate --json");
     report["summary"].clone()
 }
+
+/// A page record as a crawl would store it, titled `{title}{suffix}` (a site-wide suffix such
+/// as " - Riverford", or "") and described as "About {title}.".
+pub fn page_record(
+    url: &str,
+    title: &str,
+    suffix: &str,
+    body: &str,
+) -> offer_search::record::PageRecord {
+    offer_search::record::PageRecord {
+        url: url.to_string(),
+        kind: offer_search::record::Kind::Page,
+        title: format!("{title}{suffix}"),
+        description: format!("About {title}."),
+        keywords: String::new(),
+        headings: Vec::new(),
+        body: body.to_string(),
+        breadcrumbs: Vec::new(),
+        links: Vec::new(),
+        language: Some("eng".into()),
+        last_reviewed: None,
+        content_type: "text/html".to_string(),
+        size_bytes: body.len() as u64,
+        content_hash: url.to_string(),
+    }
+}
