@@ -279,6 +279,15 @@ fn multiplier(
 }
 
 /// A demotion: above 0, at most 1.
+/// A share from 0 to 1, both included.
+fn share(path: &Path, key: &str, value: Option<f32>, default: f32) -> Result<f32, ConfigError> {
+    let value = value.unwrap_or(default);
+    if !(0.0..=1.0).contains(&value) {
+        return Err(invalid(path, key, "must be between 0 and 1"));
+    }
+    Ok(value)
+}
+
 fn factor(path: &Path, key: &str, value: Option<f32>, default: f32) -> Result<f32, ConfigError> {
     let value = value.unwrap_or(default);
     if !value.is_finite() || value <= 0.0 || value > 1.0 {
@@ -340,39 +349,24 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<RankingConfig, ConfigErro
         }
     };
 
-    let landing_depth_decay = raw
-        .landing
-        .depth_decay
-        .unwrap_or(defaults.landing_depth_decay);
-    if !(0.0..=1.0).contains(&landing_depth_decay) {
-        return Err(invalid(
-            path,
-            "landing.depth_decay",
-            "must be between 0 and 1",
-        ));
-    }
-    let landing_min_title_coverage = raw
-        .landing
-        .min_title_coverage
-        .unwrap_or(defaults.landing_min_title_coverage);
-    if !(0.0..=1.0).contains(&landing_min_title_coverage) {
-        return Err(invalid(
-            path,
-            "landing.min_title_coverage",
-            "must be between 0 and 1",
-        ));
-    }
-    let local_min_title_coverage = raw
-        .local
-        .min_title_coverage
-        .unwrap_or(defaults.local_min_title_coverage);
-    if !(0.0..=1.0).contains(&local_min_title_coverage) {
-        return Err(invalid(
-            path,
-            "local.min_title_coverage",
-            "must be between 0 and 1",
-        ));
-    }
+    let landing_depth_decay = share(
+        path,
+        "landing.depth_decay",
+        raw.landing.depth_decay,
+        defaults.landing_depth_decay,
+    )?;
+    let landing_min_title_coverage = share(
+        path,
+        "landing.min_title_coverage",
+        raw.landing.min_title_coverage,
+        defaults.landing_min_title_coverage,
+    )?;
+    let local_min_title_coverage = share(
+        path,
+        "local.min_title_coverage",
+        raw.local.min_title_coverage,
+        defaults.local_min_title_coverage,
+    )?;
     let document_factor = raw.documents.factor.unwrap_or(defaults.document_factor);
     if !document_factor.is_finite() || document_factor <= 0.0 || document_factor > 1.0 {
         return Err(invalid(
