@@ -110,6 +110,7 @@ struct RawPhrase {
 struct RawTitle {
     exact_boost: Option<f32>,
     all_words_boost: Option<f32>,
+    synonym_credit: Option<f32>,
 }
 
 /// BM25 weight of each indexed field.
@@ -168,6 +169,10 @@ pub struct RankingConfig {
     pub exact_title_boost: f32,
     /// Multiplier when the title holds every topic word of the query (or a synonym).
     pub title_all_words_boost: f32,
+    /// How much of a query word's share of the title a synonym of it (or an acronym's
+    /// expansion) earns, where the word itself earns 1: the family's own word is the
+    /// surer sign that a page is about what they asked.
+    pub title_synonym_credit: f32,
     /// Extra weight, added to the word scores, for records holding every word of the query.
     pub all_words_weight: f32,
     /// Multiplier for a record whose text names the area the Local Offer serves.
@@ -208,6 +213,7 @@ impl Default for RankingConfig {
             phrase_slop: 1,
             exact_title_boost: 1.5,
             title_all_words_boost: 2.0,
+            title_synonym_credit: 0.8,
             all_words_weight: 0.5,
             local_boost: 1.3,
             local_min_title_coverage: 0.5,
@@ -424,6 +430,12 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<RankingConfig, ConfigErro
             raw.title.exact_boost,
             defaults.exact_title_boost,
         )?,
+        title_synonym_credit: share(
+            path,
+            "title.synonym_credit",
+            raw.title.synonym_credit,
+            defaults.title_synonym_credit,
+        )?,
         all_words_weight: weight(
             path,
             "words.all_words_weight",
@@ -487,5 +499,24 @@ mod tests {
     fn negative_weight_is_refused() {
         let err = parse(Path::new("ranking.toml"), "[fields]\ntitle = -1\n").unwrap_err();
         assert!(err.to_string().contains("fields.title"), "{err}");
+    }
+
+    #[test]
+    fn shares_outside_zero_to_one_are_refused() -> Result<(), ConfigError> {
+        for (table, key) in [
+            ("title", "synonym_credit"),
+            ("landing", "min_title_coverage"),
+            ("local", "min_title_coverage"),
+        ] {
+            let err = parse(
+                Path::new("ranking.toml"),
+                &format!("[{table}]\n{key} = 1.5\n"),
+            )
+            .unwrap_err();
+            assert!(err.to_string().contains(&format!("{table}.{key}")), "{err}");
+        }
+        let config = parse(Path::new("ranking.toml"), "[title]\nsynonym_credit = 1\n")?;
+        assert_eq!(config.title_synonym_credit, 1.0);
+        Ok(())
     }
 }

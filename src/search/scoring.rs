@@ -149,11 +149,12 @@ pub fn landing_level(config: &RankingConfig, record: &IndexRecord) -> (u64, Opti
     (0, None)
 }
 
-/// The share of the query's topic items that a title holds, an item counting when the
-/// title has all its topic words or those of one of its synonyms, and counting by its
-/// weight (how distinctive its words are on the site). "EHCP" is covered by a
-/// title saying "EHC plan" when the synonyms say they are the same.
-pub fn title_coverage(query: &ParsedQuery, title: &str) -> f32 {
+/// The share of the query's topic items that a title holds, an item counting by its weight
+/// (how distinctive its words are on the site) when the title has all its topic words, and
+/// by `synonym_credit` times that when the title has only those of one of its synonyms:
+/// "EHCP" is partly covered by a title saying "EHC plan" when the synonyms say they are the
+/// same, and wholly by one saying "EHCP".
+pub fn title_coverage(query: &ParsedQuery, title: &str, synonym_credit: f32) -> f32 {
     let title_terms = analyze(title);
     let holds = |terms: &[String]| {
         let mut topic = terms.iter().filter(|term| !is_stop_term(term)).peekable();
@@ -169,8 +170,15 @@ pub fn title_coverage(query: &ParsedQuery, title: &str) -> f32 {
     }
     let covered: f32 = items
         .iter()
-        .filter(|item| holds(&item.terms) || item.alternatives.iter().any(|alt| holds(&alt.terms)))
-        .map(|item| item.weight)
+        .map(|item| {
+            if holds(&item.terms) {
+                item.weight
+            } else if item.alternatives.iter().any(|alt| holds(&alt.terms)) {
+                item.weight * synonym_credit
+            } else {
+                0.0
+            }
+        })
         .sum();
     covered / total
 }
@@ -189,7 +197,7 @@ pub fn boosts_for(
     // passing: the boost needs the query in its title.
     let (level, pattern_note) = landing_level(config, record);
     let landing = landing_factor(config, level);
-    let own_coverage = title_coverage(query, &facts.title);
+    let own_coverage = title_coverage(query, &facts.title, config.title_synonym_credit);
     if landing != 1.0 && own_coverage >= config.landing_min_title_coverage {
         let detail = pattern_note.unwrap_or_else(|| match facts.depth {
             0 => "home page".to_string(),
@@ -209,10 +217,9 @@ pub fn boosts_for(
             factor: config.document_factor,
             detail: format!("documents demoted by factor {}", config.document_factor),
         });
-        let parent = facts
-            .parent_title
-            .as_deref()
-            .map_or(0.0, |title| title_coverage(query, title));
+        let parent = facts.parent_title.as_deref().map_or(0.0, |title| {
+            title_coverage(query, title, config.title_synonym_credit)
+        });
         let named = own_coverage >= 1.0 && parent < 1.0;
         if config.document_lift_when_named && content_terms.len() >= 2 && named {
             boosts.push(Boost {
@@ -333,13 +340,31 @@ mod tests {
     #[test]
     fn coverage_counts_distinctive_words_more() {
         let mut query = crate::search::query::parse("SEND transport");
-        assert_eq!(title_coverage(&query, "A to Z of SEND terms"), 0.5);
+        assert_eq!(title_coverage(&query, "A to Z of SEND terms", 1.0), 0.5);
         query.weigh(|term| if term == "send" { 0.1 } else { 2.0 });
-        let common_only = title_coverage(&query, "A to Z of SEND terms");
-        let rare_only = title_coverage(&query, "School transport");
+        let common_only = title_coverage(&query, "A to Z of SEND terms", 1.0);
+        let rare_only = title_coverage(&query, "School transport", 1.0);
         assert!((common_only - 0.1 / 2.1).abs() < 1e-6, "{common_only}");
         assert!((rare_only - 2.0 / 2.1).abs() < 1e-6, "{rare_only}");
-        assert_eq!(title_coverage(&query, "SEND school transport"), 1.0);
+        assert_eq!(title_coverage(&query, "SEND school transport", 1.0), 1.0);
+    }
+
+    /// A title holding the word typed covers it wholly; one holding only a synonym of it
+    /// covers it by the synonym credit.
+    #[test]
+    fn synonyms_cover_a_title_by_their_credit() {
+        let mut query = crate::search::query::parse("EHCP");
+        query.items[0]
+            .alternatives
+            .push(crate::search::query::Alternative {
+                terms: analyze("EHC plan"),
+                text: "EHC plan".to_string(),
+                source: "acronym EHCP".to_string(),
+            });
+        assert_eq!(title_coverage(&query, "What is an EHCP?", 0.8), 1.0);
+        assert_eq!(title_coverage(&query, "Your child's EHC plan", 0.8), 0.8);
+        assert_eq!(title_coverage(&query, "Your child's EHC plan", 1.0), 1.0);
+        assert_eq!(title_coverage(&query, "Short breaks", 0.8), 0.0);
     }
 
     /// Naming the area lifts a page about the query's topic, not every page that names it.
