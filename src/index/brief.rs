@@ -7,50 +7,54 @@
 //! brief in memory and loads full records only for the results it shows. A brief's
 //! position is the record's `record_id` fast field.
 
+use std::collections::HashSet;
 use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::Path;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
 use crate::record::{Audience, IndexRecord, KeywordForm, Kind, PageRecord, SiteFacts, Stage};
 
-/// What re-scoring needs of one record.
+/// What re-scoring needs of one record. The texts many records repeat (title, section,
+/// parent, the rules that set audience and stage) are shared between briefs once loaded:
+/// a site's hundred thousand briefs hold a few thousand distinct values of each.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Brief {
     pub url: Box<str>,
     pub kind: Kind,
     pub path: Box<str>,
-    pub title: Box<str>,
-    pub section: Option<Box<str>>,
-    pub section_label: Option<Box<str>>,
+    pub title: Arc<str>,
+    pub section: Option<Arc<str>>,
+    pub section_label: Option<Arc<str>>,
     pub landing: bool,
     pub depth: u32,
-    pub parent_url: Option<Box<str>>,
-    pub parent_title: Option<Box<str>>,
+    pub parent_url: Option<Arc<str>>,
+    pub parent_title: Option<Arc<str>>,
     pub inbound_links: u32,
     pub keyword_form: KeywordForm,
     pub local: bool,
     pub audience: Audience,
-    pub audience_rule: Box<str>,
+    pub audience_rule: Arc<str>,
     pub stage: Stage,
-    pub stage_rule: Box<str>,
+    pub stage_rule: Arc<str>,
 }
 
 impl Brief {
     pub fn of(record: &IndexRecord) -> Brief {
         let facts = &record.facts;
-        let boxed = |text: &Option<String>| text.as_deref().map(Box::from);
+        let shared = |text: &Option<String>| text.as_deref().map(Arc::from);
         Brief {
             url: record.page.url.as_str().into(),
             kind: record.page.kind,
             path: facts.path.as_str().into(),
             title: facts.title.as_str().into(),
-            section: boxed(&facts.section),
-            section_label: boxed(&facts.section_label),
+            section: shared(&facts.section),
+            section_label: shared(&facts.section_label),
             landing: facts.landing,
             depth: facts.depth,
-            parent_url: boxed(&facts.parent_url),
-            parent_title: boxed(&facts.parent_title),
+            parent_url: shared(&facts.parent_url),
+            parent_title: shared(&facts.parent_title),
             inbound_links: facts.inbound_links,
             keyword_form: facts.keyword_form,
             local: facts.local,
@@ -64,7 +68,7 @@ impl Brief {
     /// A record holding this brief's facts and no text: enough for re-scoring and grouping,
     /// not for showing (no body, description, keywords, headings or dates).
     pub fn to_record(&self) -> IndexRecord {
-        let text = |value: &Option<Box<str>>| value.as_deref().map(String::from);
+        let text = |value: &Option<Arc<str>>| value.as_deref().map(String::from);
         IndexRecord {
             page: PageRecord {
                 url: self.url.to_string(),
@@ -122,12 +126,46 @@ pub fn load_briefs(path: &Path) -> std::io::Result<Option<Vec<Brief>>> {
         Err(err) => return Err(err),
     };
     let mut briefs = Vec::new();
+    let mut texts = Texts::default();
     for line in BufReader::new(file).lines() {
-        let brief: Brief = serde_json::from_str(&line?)?;
+        let mut brief: Brief = serde_json::from_str(&line?)?;
+        texts.share(&mut brief);
         briefs.push(brief);
     }
     briefs.shrink_to_fit();
     Ok(Some(briefs))
+}
+
+/// The distinct texts of the briefs read so far, each held once.
+#[derive(Default)]
+struct Texts(HashSet<Arc<str>>);
+
+impl Texts {
+    fn share(&mut self, brief: &mut Brief) {
+        self.one(&mut brief.title);
+        self.one(&mut brief.audience_rule);
+        self.one(&mut brief.stage_rule);
+        for text in [
+            &mut brief.section,
+            &mut brief.section_label,
+            &mut brief.parent_url,
+            &mut brief.parent_title,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            self.one(text);
+        }
+    }
+
+    fn one(&mut self, text: &mut Arc<str>) {
+        match self.0.get(text) {
+            Some(known) => *text = known.clone(),
+            None => {
+                self.0.insert(text.clone());
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -193,6 +231,57 @@ mod tests {
                 }
             }
         }
+        Ok(())
+    }
+
+    /// Briefs read back are the ones written, and two records under one parent section
+    /// hold its texts once.
+    #[test]
+    fn briefs_read_back_share_their_repeated_texts() -> Result<(), Box<dyn std::error::Error>> {
+        let site = Site::new(SiteSpec::new(60, DEFAULT_SEED));
+        let base = url::Url::parse("http://127.0.0.1:9/")?;
+        let config = Config::load(
+            &std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("index-config"),
+        )?;
+        let records = analyse(
+            site_records(&site, &base, &config.site, 2)?,
+            &SiteRules::default(),
+        );
+        let dir = tempfile::tempdir()?;
+        let path = dir.path().join("briefs.jsonl");
+        write_briefs(&path, &records)?;
+        let read = load_briefs(&path)?.ok_or("briefs written but not found")?;
+        let written: Vec<Brief> = records.iter().map(Brief::of).collect();
+        assert_eq!(read, written);
+        // Every text a brief repeats is one allocation, wherever it appears.
+        let mut held: std::collections::HashMap<&str, *const u8> = Default::default();
+        let mut repeats = 0;
+        for brief in &read {
+            let texts = [
+                Some(&brief.title),
+                Some(&brief.audience_rule),
+                Some(&brief.stage_rule),
+            ]
+            .into_iter()
+            .chain(
+                [
+                    &brief.section,
+                    &brief.section_label,
+                    &brief.parent_url,
+                    &brief.parent_title,
+                ]
+                .map(Option::as_ref),
+            )
+            .flatten();
+            for text in texts {
+                let at = text.as_ptr();
+                if *held.entry(text).or_insert(at) != at {
+                    panic!("{text:?} is held twice");
+                }
+                repeats += 1;
+            }
+        }
+        assert!(repeats > held.len(), "the sample repeats no text");
         Ok(())
     }
 }

@@ -7,6 +7,7 @@
 //! index is built with each generation, so it is always in step with what search finds.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -96,7 +97,9 @@ pub struct RouteGroup {
     /// Section slug; `None` for pages outside the routes.
     pub section: Option<String>,
     pub label: String,
-    pub pages: Vec<TopicPage>,
+    #[serde(deserialize_with = "shared::pages")]
+    #[schema(value_type = Vec<TopicPage>)]
+    pub pages: Vec<Arc<TopicPage>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -105,7 +108,9 @@ pub struct Topic {
     /// `A`..`Z`, or `0-9`.
     pub letter: String,
     /// The way in to the topic: its landing page, or the page named after it.
-    pub landing: TopicPage,
+    #[serde(deserialize_with = "shared::page")]
+    #[schema(value_type = TopicPage)]
+    pub landing: Arc<TopicPage>,
     /// Other pages about it, by route.
     pub routes: Vec<RouteGroup>,
 }
@@ -121,6 +126,61 @@ pub struct Letter {
 pub struct AtoZ {
     pub introduction: String,
     pub letters: Vec<Letter>,
+}
+
+impl AtoZ {
+    /// Reads an A to Z written by [`build`]. A page listed under many topics is held once:
+    /// on a large site the same few thousand pages fill some hundred thousand places.
+    pub fn from_json(bytes: &[u8]) -> serde_json::Result<AtoZ> {
+        let atoz = serde_json::from_slice(bytes);
+        shared::forget();
+        atoz
+    }
+}
+
+/// Deserialising A to Z pages into one shared copy per page.
+mod shared {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    use std::sync::Arc;
+
+    use serde::{Deserialize, Deserializer};
+
+    use super::TopicPage;
+
+    thread_local! {
+        static SEEN: RefCell<HashMap<String, Arc<TopicPage>>> = RefCell::new(HashMap::new());
+    }
+
+    fn share(page: TopicPage) -> Arc<TopicPage> {
+        SEEN.with(|seen| {
+            let mut seen = seen.borrow_mut();
+            match seen.get(&page.path) {
+                Some(known) if **known == page => known.clone(),
+                _ => {
+                    let page = Arc::new(page);
+                    seen.insert(page.path.clone(), page.clone());
+                    page
+                }
+            }
+        })
+    }
+
+    /// Drops the pages kept for sharing once a whole A to Z has been read.
+    pub fn forget() {
+        SEEN.with(|seen| *seen.borrow_mut() = HashMap::new());
+    }
+
+    pub fn page<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Arc<TopicPage>, D::Error> {
+        TopicPage::deserialize(deserializer).map(share)
+    }
+
+    pub fn pages<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Vec<Arc<TopicPage>>, D::Error> {
+        let pages = Vec::<TopicPage>::deserialize(deserializer)?;
+        Ok(pages.into_iter().map(share).collect())
+    }
 }
 
 /// How to use the A to Z, for families: short sentences, no terms of ours.
@@ -317,13 +377,13 @@ pub fn build(records: &[IndexRecord]) -> AtoZ {
                     pages: Vec::new(),
                 });
             if group.pages.len() < MAX_PAGES_PER_TOPIC {
-                group.pages.push(topic_page(pages[index]));
+                group.pages.push(Arc::new(topic_page(pages[index])));
             }
         }
         let topic = Topic {
             letter: letter_of(&name),
             name,
-            landing: topic_page(pages[landing_index]),
+            landing: Arc::new(topic_page(pages[landing_index])),
             routes: routes.into_values().collect(),
         };
         topics.push((holders.len(), topic));
@@ -448,5 +508,56 @@ mod tests {
                 .all(|letter| letter.topics.iter().all(|t| t.name != "Who is it for"))
         );
         assert!(!atoz.introduction.is_empty());
+    }
+
+    /// Read back, the A to Z is the one written, with each page held once however many
+    /// topics list it.
+    #[test]
+    fn a_page_under_many_topics_is_read_back_once() {
+        let page = |path: &str| {
+            Arc::new(TopicPage {
+                title: format!("Title of {path}"),
+                path: path.to_string(),
+                url: format!("http://x{path}"),
+                description: "About it.".to_string(),
+                landing: false,
+            })
+        };
+        let topic = |name: &str, landing: &str, others: &[&str]| Topic {
+            name: name.to_string(),
+            letter: name[..1].to_string(),
+            landing: page(landing),
+            routes: vec![RouteGroup {
+                section: None,
+                label: "Other".to_string(),
+                pages: others.iter().map(|path| page(path)).collect(),
+            }],
+        };
+        let written = AtoZ {
+            introduction: "How to use it.".to_string(),
+            letters: vec![Letter {
+                letter: "S".to_string(),
+                topics: vec![
+                    topic("Short breaks", "/a", &["/b", "/c"]),
+                    topic("Speech therapy", "/b", &["/a"]),
+                ],
+            }],
+        };
+        let json = serde_json::to_vec(&written).expect("serialise");
+        let read = AtoZ::from_json(&json).expect("read back");
+        assert_eq!(read, written);
+        let topics = &read.letters[0].topics;
+        assert!(Arc::ptr_eq(
+            &topics[0].landing,
+            &topics[1].routes[0].pages[0]
+        ));
+        assert!(Arc::ptr_eq(
+            &topics[0].routes[0].pages[0],
+            &topics[1].landing
+        ));
+        assert!(!Arc::ptr_eq(
+            &topics[0].landing,
+            &topics[0].routes[0].pages[1]
+        ));
     }
 }

@@ -94,7 +94,7 @@ impl Engine {
             })?;
         let browse_path = generation.browse_path();
         let atoz = match std::fs::read(&browse_path) {
-            Ok(bytes) => serde_json::from_slice(&bytes).map_err(|err| SearchError::Vocabulary {
+            Ok(bytes) => AtoZ::from_json(&bytes).map_err(|err| SearchError::Vocabulary {
                 path: browse_path.clone(),
                 source: std::io::Error::other(err),
             })?,
