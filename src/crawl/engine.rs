@@ -194,7 +194,8 @@ impl Shared {
     /// Marks `key` as owned by the caller; `false` when it was already claimed.
     fn claim(&self, key: &str) -> bool {
         let mut claimed = self.claimed.lock().unwrap_or_else(PoisonError::into_inner);
-        claimed.insert(key.to_string())
+        // Most offers are links to pages already claimed: look before allocating.
+        !claimed.contains(key) && claimed.insert(key.to_string())
     }
 
     fn claimed_count(&self) -> usize {
@@ -350,6 +351,14 @@ pub(super) async fn run(options: CrawlOptions) -> Result<CrawlOutput, CrawlError
     .await
 }
 
+/// A link target in both its forms ([`urlnorm::fetch_form_and_key`]).
+struct LinkForms {
+    fetch: Url,
+    key: String,
+    /// Whether the crawl may visit it ([`Scope::allows`]).
+    in_scope: bool,
+}
+
 /// The loop's own state: frontier, records, and what it knows about URL identity.
 struct State {
     shared: Arc<Shared>,
@@ -465,8 +474,12 @@ impl State {
         if !self.shared.scope.allows(target) {
             return;
         }
-        let url = urlnorm::fetch_form(target, self.params());
-        let key = urlnorm::normalize(target, self.params()).to_string();
+        let (url, key) = urlnorm::fetch_form_and_key(target, self.params());
+        self.offer_forms(url, key.to_string());
+    }
+
+    /// [`State::offer`] for an in-scope URL already in its fetch form, with its key.
+    fn offer_forms(&mut self, url: Url, key: String) {
         if !self.shared.claim(&key) {
             return;
         }
@@ -757,28 +770,42 @@ impl State {
         }
 
         // Links are re-keyed with the configured parameters: extraction alone cannot know
-        // which query parameters are tracking noise.
-        let params = self.shared.config.drop_query_params.clone();
-        for (link, target) in record.links.iter_mut().zip(&link_targets) {
-            link.url = urlnorm::normalize(target, &params).to_string();
-            self.linked.insert(link.url.clone());
+        // which query parameters are tracking noise. Each target is normalised once here
+        // and its forms reused below: a page carries dozens of links.
+        let shared = self.shared.clone();
+        let params = &shared.config.drop_query_params;
+        let forms: Vec<LinkForms> = link_targets
+            .iter()
+            .map(|target| {
+                let (fetch, key) = urlnorm::fetch_form_and_key(target, params);
+                LinkForms {
+                    fetch,
+                    key: key.to_string(),
+                    in_scope: shared.scope.allows(target),
+                }
+            })
+            .collect();
+        for (link, target) in record.links.iter_mut().zip(&forms) {
+            link.url.clone_from(&target.key);
+            if !self.linked.contains(&target.key) {
+                self.linked.insert(target.key.clone());
+            }
         }
         for crumb in &mut record.breadcrumbs {
             let rekeyed = crumb
                 .url
                 .as_deref()
                 .and_then(|text| Url::parse(text).ok())
-                .map(|url| urlnorm::normalize(&url, &params).to_string());
+                .map(|url| urlnorm::normalize(&url, params).to_string());
             crumb.url = rekeyed;
         }
         let mut internal: Vec<String> = Vec::new();
-        for target in &link_targets {
-            let target_key = urlnorm::normalize(target, &params).to_string();
-            if self.shared.scope.allows(target) {
-                internal.push(target_key);
+        for target in &forms {
+            if target.in_scope {
+                internal.push(target.key.clone());
             } else {
                 self.external
-                    .entry(target_key)
+                    .entry(target.key.clone())
                     .or_default()
                     .insert(key.clone());
             }
@@ -787,8 +814,8 @@ impl State {
         internal.dedup();
         self.outlinks.push((key.clone(), internal));
         if !(nofollow || header_nofollow) {
-            for target in &link_targets {
-                self.offer(target);
+            for target in forms.into_iter().filter(|target| target.in_scope) {
+                self.offer_forms(target.fetch, target.key);
             }
         }
 
@@ -1184,13 +1211,13 @@ async fn follow_redirects(shared: &Shared, job: &Job) -> Result<Landing, Skip> {
             skip.offsite_target = Some(urlnorm::normalize(&target, params).to_string());
             return Err(skip);
         }
-        let next = urlnorm::fetch_form(&target, params);
+        let (next, next_key) = urlnorm::fetch_form_and_key(&target, params);
         if !requested.insert(next.to_string()) {
             let detail = format!("`{next}` redirects back to a URL already requested");
             return Err(Skip::new("redirect-loop").with_detail(detail));
         }
 
-        let next_key = urlnorm::normalize(&target, params).to_string();
+        let next_key = next_key.to_string();
         // A redirect that only adds or removes the trailing slash stays the same page.
         if next_key != current_key {
             aliases.push(current_key.clone());
