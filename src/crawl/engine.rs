@@ -724,6 +724,7 @@ impl State {
                         content_hash: None,
                         fetched_at: Utc::now(),
                         extraction: None,
+                        extraction_stored: false,
                     });
                 }
                 self.count_skip(&skip.reason, &job.url, skip.detail);
@@ -1113,7 +1114,7 @@ async fn run_job(shared: Arc<Shared>, job: &Job) -> Report {
 fn fetch_record(
     landing: &Landing,
     body_hash: Option<String>,
-    extraction: Extraction,
+    extraction: Arc<Extraction>,
 ) -> FetchRecord {
     FetchRecord {
         key: landing.key.clone(),
@@ -1122,23 +1123,26 @@ fn fetch_record(
         content_hash: body_hash,
         fetched_at: Utc::now(),
         extraction: Some(extraction),
+        extraction_stored: false,
     }
 }
 
 /// Reports a page or document exactly as the last crawl extracted it.
 fn replay(
     landing: Landing,
-    extraction: Extraction,
+    extraction: Arc<Extraction>,
     reuse: Reuse,
     body_hash: Option<String>,
 ) -> Report {
     let previous_hash = body_hash.or_else(|| Some(extraction.record().content_hash.clone()));
     let mut fetch = fetch_record(&landing, previous_hash, extraction.clone());
+    // The crawl state holds this extraction under this key: saving keeps it there.
+    fetch.extraction_stored = true;
     if fetch.validators.is_empty() {
         // A 304 need not repeat the validators; the stored ones still hold.
         fetch.validators = landing.stored_validators.clone().unwrap_or_default();
     }
-    match extraction {
+    match &*extraction {
         Extraction::Page(page) => Report::Page(Box::new(PageReport {
             key: landing.key,
             aliases: landing.aliases,
@@ -1151,7 +1155,7 @@ fn replay(
         Extraction::Document(document) => Report::Document(Box::new(DocumentReport {
             key: landing.key,
             aliases: landing.aliases,
-            record: document.record,
+            record: document.record.clone(),
             header_noindex: document.header_noindex,
             reuse,
             fetch,
@@ -1269,7 +1273,8 @@ async fn extract_page(
                 validators,
                 content_hash: Some(body_hash),
                 fetched_at: Utc::now(),
-                extraction: Some(Extraction::Page(stored)),
+                extraction: Some(Arc::new(Extraction::Page(stored))),
+                extraction_stored: false,
             };
             Report::Page(Box::new(PageReport {
                 key,
@@ -1338,7 +1343,11 @@ async fn extract_document(
         record: record.clone(),
         header_noindex,
     };
-    let fetch = fetch_record(&landing, Some(body_hash), Extraction::Document(stored));
+    let fetch = fetch_record(
+        &landing,
+        Some(body_hash),
+        Arc::new(Extraction::Document(stored)),
+    );
     Report::Document(Box::new(DocumentReport {
         key: landing.key,
         aliases: landing.aliases,
