@@ -13,8 +13,9 @@
 //! checker's, which touch only their own table; SQLite's WAL mode lets the server read
 //! while a crawl writes.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -360,6 +361,11 @@ impl CrawlState {
     /// Replaces the stored crawl with `output`: its fetches (made under `fingerprint`),
     /// its records as the indexed set, and the links it found. One transaction, so a
     /// crash leaves the previous crawl whole.
+    ///
+    /// A fetch whose extraction is the stored one ([`FetchRecord::extraction_stored`]: a
+    /// 304 or an unchanged body) only has its status, validators, hash and time written;
+    /// its record stays as stored, so a recrawl that found nothing changed neither encodes
+    /// nor rewrites the records. Rows of URLs this crawl did not fetch are deleted.
     pub fn save_crawl(
         &mut self,
         fingerprint: &str,
@@ -378,11 +384,39 @@ impl CrawlState {
         let transaction = self.conn.transaction().map_err(sql_error)?;
         transaction
             .execute_batch(
-                "DELETE FROM fetches; DELETE FROM indexed; DELETE FROM external_links; \
+                "DELETE FROM indexed; DELETE FROM external_links; \
                  DELETE FROM broken_internal_links;",
             )
             .map_err(sql_error)?;
         {
+            let fetched: HashSet<&str> = output
+                .fetches
+                .iter()
+                .map(|fetch| fetch.key.as_str())
+                .collect();
+            let stored_urls: Vec<String> = {
+                let mut select = transaction
+                    .prepare("SELECT url FROM fetches")
+                    .map_err(sql_error)?;
+                let rows = select.query_map([], |row| row.get(0)).map_err(sql_error)?;
+                rows.collect::<Result<_, _>>().map_err(sql_error)?
+            };
+            let mut delete = transaction
+                .prepare("DELETE FROM fetches WHERE url = ?1")
+                .map_err(sql_error)?;
+            for url in stored_urls
+                .iter()
+                .filter(|url| !fetched.contains(url.as_str()))
+            {
+                delete.execute([url]).map_err(sql_error)?;
+            }
+
+            let mut update = transaction
+                .prepare(
+                    "UPDATE fetches SET status = ?2, etag = ?3, last_modified = ?4, \
+                     content_hash = ?5, fetched_at = ?6 WHERE url = ?1 AND record IS NOT NULL",
+                )
+                .map_err(sql_error)?;
             let mut insert = transaction
                 .prepare(
                     "INSERT OR REPLACE INTO fetches (url, status, etag, last_modified, \
@@ -391,8 +425,23 @@ impl CrawlState {
                 )
                 .map_err(sql_error)?;
             for fetch in &output.fetches {
+                if fetch.extraction_stored && fetch.extraction.is_some() {
+                    let updated = update
+                        .execute(params![
+                            fetch.key,
+                            fetch.status,
+                            fetch.validators.etag,
+                            fetch.validators.last_modified,
+                            fetch.content_hash,
+                            fetch.fetched_at.to_rfc3339(),
+                        ])
+                        .map_err(sql_error)?;
+                    if updated == 1 {
+                        continue;
+                    }
+                }
                 let (kind, record, replay) =
-                    encode_extraction(fetch.extraction.as_ref()).map_err(encode_error)?;
+                    encode_extraction(fetch.extraction.as_deref()).map_err(encode_error)?;
                 insert
                     .execute(params![
                         fetch.key,
@@ -650,7 +699,8 @@ impl FetchRow {
             fetched_at: DateTime::parse_from_rfc3339(&self.fetched_at)
                 .map(|date| date.with_timezone(&Utc))
                 .unwrap_or_else(|_| Utc::now()),
-            extraction,
+            extraction_stored: extraction.is_some(),
+            extraction: extraction.map(Arc::new),
         }
     }
 }
@@ -792,7 +842,8 @@ mod tests {
                 },
                 content_hash: Some("abc".into()),
                 fetched_at: Utc::now(),
-                extraction: Some(Extraction::Page(page)),
+                extraction: Some(Arc::new(Extraction::Page(page))),
+                extraction_stored: false,
             },
             FetchRecord {
                 key: "http://site.test/gone".into(),
@@ -801,6 +852,7 @@ mod tests {
                 content_hash: None,
                 fetched_at: Utc::now(),
                 extraction: None,
+                extraction_stored: false,
             },
         ];
         let mut external = BTreeMap::new();
@@ -867,7 +919,13 @@ mod tests {
 
         let previous = state.previous("f1")?;
         assert_eq!(previous.fetches.len(), 2);
-        assert_eq!(previous.fetches["http://site.test/a"], saved.fetches[0]);
+        let read = &previous.fetches["http://site.test/a"];
+        assert!(read.extraction_stored, "what was read is what is stored");
+        let read = FetchRecord {
+            extraction_stored: false,
+            ..read.clone()
+        };
+        assert_eq!(read, saved.fetches[0]);
         assert_eq!(previous.fetches["http://site.test/gone"].status, 404);
         assert_eq!(
             previous
@@ -888,6 +946,57 @@ mod tests {
             1,
             "the indexed set is kept for comparison"
         );
+        Ok(())
+    }
+
+    /// The row of `url` as stored: status, ETag, record.
+    fn stored_row(
+        state: &CrawlState,
+        url: &str,
+    ) -> rusqlite::Result<(u16, Option<String>, String)> {
+        state.conn.query_row(
+            "SELECT status, etag, record FROM fetches WHERE url = ?1",
+            [url],
+            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+        )
+    }
+
+    #[test]
+    fn a_replayed_extraction_keeps_its_stored_record() -> TestResult {
+        let temp = tempfile::tempdir()?;
+        let mut state = CrawlState::open_path(&temp.path().join(STATE_FILE))?;
+        state.save_crawl("f1", &output())?;
+        let (_, _, stored_record) = stored_row(&state, "http://site.test/a")?;
+
+        // The next crawl replays `a` (a 304 with a new ETag) and no longer meets `gone`.
+        let previous = state.previous("f1")?;
+        let mut replayed = previous.fetches["http://site.test/a"].clone();
+        replayed.validators.etag = Some("\"v2\"".into());
+        let mut next = output();
+        next.fetches = vec![replayed];
+        state.save_crawl("f1", &next)?;
+
+        let (status, etag, record) = stored_row(&state, "http://site.test/a")?;
+        assert_eq!(status, 200);
+        assert_eq!(etag.as_deref(), Some("\"v2\""));
+        assert_eq!(record, stored_record);
+        let previous = state.previous("f1")?;
+        assert_eq!(previous.fetches.len(), 1, "the URL not fetched is gone");
+        assert_eq!(
+            previous.fetches["http://site.test/a"].extraction,
+            next.fetches[0].extraction
+        );
+
+        // A fetch claiming a stored extraction that is not there is written whole.
+        let mut lost = output();
+        let mut claimed = lost.fetches[0].clone();
+        claimed.key = "http://site.test/new".into();
+        claimed.extraction_stored = true;
+        lost.fetches.push(claimed);
+        state.save_crawl("f1", &lost)?;
+        let (_, _, record) = stored_row(&state, "http://site.test/new")?;
+        assert_eq!(record, stored_record);
+        assert_eq!(state.previous("f1")?.fetches.len(), 3);
         Ok(())
     }
 

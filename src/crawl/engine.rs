@@ -194,7 +194,8 @@ impl Shared {
     /// Marks `key` as owned by the caller; `false` when it was already claimed.
     fn claim(&self, key: &str) -> bool {
         let mut claimed = self.claimed.lock().unwrap_or_else(PoisonError::into_inner);
-        claimed.insert(key.to_string())
+        // Most offers are links to pages already claimed: look before allocating.
+        !claimed.contains(key) && claimed.insert(key.to_string())
     }
 
     fn claimed_count(&self) -> usize {
@@ -350,6 +351,14 @@ pub(super) async fn run(options: CrawlOptions) -> Result<CrawlOutput, CrawlError
     .await
 }
 
+/// A link target in both its forms ([`urlnorm::fetch_form_and_key`]).
+struct LinkForms {
+    fetch: Url,
+    key: String,
+    /// Whether the crawl may visit it ([`Scope::allows`]).
+    in_scope: bool,
+}
+
 /// The loop's own state: frontier, records, and what it knows about URL identity.
 struct State {
     shared: Arc<Shared>,
@@ -465,8 +474,12 @@ impl State {
         if !self.shared.scope.allows(target) {
             return;
         }
-        let url = urlnorm::fetch_form(target, self.params());
-        let key = urlnorm::normalize(target, self.params()).to_string();
+        let (url, key) = urlnorm::fetch_form_and_key(target, self.params());
+        self.offer_forms(url, key.to_string());
+    }
+
+    /// [`State::offer`] for an in-scope URL already in its fetch form, with its key.
+    fn offer_forms(&mut self, url: Url, key: String) {
         if !self.shared.claim(&key) {
             return;
         }
@@ -711,6 +724,7 @@ impl State {
                         content_hash: None,
                         fetched_at: Utc::now(),
                         extraction: None,
+                        extraction_stored: false,
                     });
                 }
                 self.count_skip(&skip.reason, &job.url, skip.detail);
@@ -757,28 +771,42 @@ impl State {
         }
 
         // Links are re-keyed with the configured parameters: extraction alone cannot know
-        // which query parameters are tracking noise.
-        let params = self.shared.config.drop_query_params.clone();
-        for (link, target) in record.links.iter_mut().zip(&link_targets) {
-            link.url = urlnorm::normalize(target, &params).to_string();
-            self.linked.insert(link.url.clone());
+        // which query parameters are tracking noise. Each target is normalised once here
+        // and its forms reused below: a page carries dozens of links.
+        let shared = self.shared.clone();
+        let params = &shared.config.drop_query_params;
+        let forms: Vec<LinkForms> = link_targets
+            .iter()
+            .map(|target| {
+                let (fetch, key) = urlnorm::fetch_form_and_key(target, params);
+                LinkForms {
+                    fetch,
+                    key: key.to_string(),
+                    in_scope: shared.scope.allows(target),
+                }
+            })
+            .collect();
+        for (link, target) in record.links.iter_mut().zip(&forms) {
+            link.url.clone_from(&target.key);
+            if !self.linked.contains(&target.key) {
+                self.linked.insert(target.key.clone());
+            }
         }
         for crumb in &mut record.breadcrumbs {
             let rekeyed = crumb
                 .url
                 .as_deref()
                 .and_then(|text| Url::parse(text).ok())
-                .map(|url| urlnorm::normalize(&url, &params).to_string());
+                .map(|url| urlnorm::normalize(&url, params).to_string());
             crumb.url = rekeyed;
         }
         let mut internal: Vec<String> = Vec::new();
-        for target in &link_targets {
-            let target_key = urlnorm::normalize(target, &params).to_string();
-            if self.shared.scope.allows(target) {
-                internal.push(target_key);
+        for target in &forms {
+            if target.in_scope {
+                internal.push(target.key.clone());
             } else {
                 self.external
-                    .entry(target_key)
+                    .entry(target.key.clone())
                     .or_default()
                     .insert(key.clone());
             }
@@ -787,8 +815,8 @@ impl State {
         internal.dedup();
         self.outlinks.push((key.clone(), internal));
         if !(nofollow || header_nofollow) {
-            for target in &link_targets {
-                self.offer(target);
+            for target in forms.into_iter().filter(|target| target.in_scope) {
+                self.offer_forms(target.fetch, target.key);
             }
         }
 
@@ -1086,7 +1114,7 @@ async fn run_job(shared: Arc<Shared>, job: &Job) -> Report {
 fn fetch_record(
     landing: &Landing,
     body_hash: Option<String>,
-    extraction: Extraction,
+    extraction: Arc<Extraction>,
 ) -> FetchRecord {
     FetchRecord {
         key: landing.key.clone(),
@@ -1095,23 +1123,26 @@ fn fetch_record(
         content_hash: body_hash,
         fetched_at: Utc::now(),
         extraction: Some(extraction),
+        extraction_stored: false,
     }
 }
 
 /// Reports a page or document exactly as the last crawl extracted it.
 fn replay(
     landing: Landing,
-    extraction: Extraction,
+    extraction: Arc<Extraction>,
     reuse: Reuse,
     body_hash: Option<String>,
 ) -> Report {
     let previous_hash = body_hash.or_else(|| Some(extraction.record().content_hash.clone()));
     let mut fetch = fetch_record(&landing, previous_hash, extraction.clone());
+    // The crawl state holds this extraction under this key: saving keeps it there.
+    fetch.extraction_stored = true;
     if fetch.validators.is_empty() {
         // A 304 need not repeat the validators; the stored ones still hold.
         fetch.validators = landing.stored_validators.clone().unwrap_or_default();
     }
-    match extraction {
+    match &*extraction {
         Extraction::Page(page) => Report::Page(Box::new(PageReport {
             key: landing.key,
             aliases: landing.aliases,
@@ -1124,7 +1155,7 @@ fn replay(
         Extraction::Document(document) => Report::Document(Box::new(DocumentReport {
             key: landing.key,
             aliases: landing.aliases,
-            record: document.record,
+            record: document.record.clone(),
             header_noindex: document.header_noindex,
             reuse,
             fetch,
@@ -1184,13 +1215,13 @@ async fn follow_redirects(shared: &Shared, job: &Job) -> Result<Landing, Skip> {
             skip.offsite_target = Some(urlnorm::normalize(&target, params).to_string());
             return Err(skip);
         }
-        let next = urlnorm::fetch_form(&target, params);
+        let (next, next_key) = urlnorm::fetch_form_and_key(&target, params);
         if !requested.insert(next.to_string()) {
             let detail = format!("`{next}` redirects back to a URL already requested");
             return Err(Skip::new("redirect-loop").with_detail(detail));
         }
 
-        let next_key = urlnorm::normalize(&target, params).to_string();
+        let next_key = next_key.to_string();
         // A redirect that only adds or removes the trailing slash stays the same page.
         if next_key != current_key {
             aliases.push(current_key.clone());
@@ -1242,7 +1273,8 @@ async fn extract_page(
                 validators,
                 content_hash: Some(body_hash),
                 fetched_at: Utc::now(),
-                extraction: Some(Extraction::Page(stored)),
+                extraction: Some(Arc::new(Extraction::Page(stored))),
+                extraction_stored: false,
             };
             Report::Page(Box::new(PageReport {
                 key,
@@ -1311,7 +1343,11 @@ async fn extract_document(
         record: record.clone(),
         header_noindex,
     };
-    let fetch = fetch_record(&landing, Some(body_hash), Extraction::Document(stored));
+    let fetch = fetch_record(
+        &landing,
+        Some(body_hash),
+        Arc::new(Extraction::Document(stored)),
+    );
     Report::Document(Box::new(DocumentReport {
         key: landing.key,
         aliases: landing.aliases,

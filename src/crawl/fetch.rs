@@ -337,14 +337,14 @@ impl Fetcher {
         let mut last_start = gate.last_start.lock().await;
         if let Some(previous) = *last_start {
             let delay = *gate.delay.lock().unwrap_or_else(PoisonError::into_inner);
-            tokio::time::sleep_until(previous + delay).await;
+            sleep_until_passed(previous + delay).await;
         }
         let paused_until = *gate
             .paused_until
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
         if let Some(until) = paused_until {
-            tokio::time::sleep_until(until).await;
+            sleep_until_passed(until).await;
         }
         *last_start = Some(Instant::now());
     }
@@ -362,6 +362,18 @@ impl Fetcher {
                 })
             })
             .clone()
+    }
+}
+
+/// Sleeps until `deadline` unless it has already passed.
+///
+/// tokio's timer rounds a deadline up to the next millisecond tick, so even a deadline in
+/// the past waits for that tick. With no delay between requests (`delay_ms = 0`) every
+/// request start would wait up to a millisecond while holding the host's gate, capping a
+/// host at about a thousand requests a second however fast it answers.
+async fn sleep_until_passed(deadline: Instant) {
+    if deadline > Instant::now() {
+        tokio::time::sleep_until(deadline).await;
     }
 }
 
@@ -529,7 +541,9 @@ mod tests {
         }
     }
 
-    #[tokio::test]
+    // The clock is paused: it moves only when every task waits on a timer, and then
+    // straight to the next deadline, so these tests measure waits without timing them.
+    #[tokio::test(start_paused = true)]
     async fn host_turns_are_spaced_by_the_delay() -> Result<(), Box<dyn std::error::Error>> {
         let config = CrawlConfig {
             delay: Duration::from_millis(200),
@@ -554,6 +568,32 @@ mod tests {
         fetcher.wait_turn(&url).await;
         // 200 ms for the first gap, then 500 ms for each of the next two.
         assert!(started.elapsed() >= Duration::from_millis(1200));
+        Ok(())
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn without_a_delay_turns_never_wait_for_the_timer()
+    -> Result<(), Box<dyn std::error::Error>> {
+        let config = CrawlConfig {
+            delay: Duration::ZERO,
+            ..CrawlConfig::default()
+        };
+        let fetcher = Fetcher::new(&config)?;
+        let url = Url::parse("http://example.test/")?;
+        let started = Instant::now();
+        for _turn in 0..50 {
+            fetcher.wait_turn(&url).await;
+        }
+        // A sleep until a moment already past would still wait for the timer's next
+        // millisecond tick, which the paused clock would show as time passed.
+        assert_eq!(started.elapsed(), Duration::ZERO);
+
+        fetcher.pause_host(&url, Duration::from_millis(300));
+        fetcher.wait_turn(&url).await;
+        assert!(started.elapsed() >= Duration::from_millis(300));
+        let resumed = Instant::now();
+        fetcher.wait_turn(&url).await;
+        assert_eq!(resumed.elapsed(), Duration::ZERO, "the pause is over");
         Ok(())
     }
 }

@@ -12,6 +12,7 @@
 //! starts from nothing.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -39,7 +40,11 @@ pub struct FetchRecord {
     pub content_hash: Option<String>,
     pub fetched_at: DateTime<Utc>,
     /// What extraction made of the body; `None` for answers that were not extracted.
-    pub extraction: Option<Extraction>,
+    /// Shared: a replayed extraction is the very one read from the crawl state.
+    pub extraction: Option<Arc<Extraction>>,
+    /// `extraction` is what the crawl state already holds for `key` (it was read from
+    /// there, or replayed from the last crawl), so saving need not write it again.
+    pub extraction_stored: bool,
 }
 
 /// What the crawl loop was told about one fetched page or document.
@@ -139,14 +144,14 @@ impl PreviousCrawl {
     }
 
     /// The stored extraction of `key` when its body hashed to `content_hash`.
-    pub fn unchanged(&self, key: &str, content_hash: &str) -> Option<&Extraction> {
+    pub fn unchanged(&self, key: &str, content_hash: &str) -> Option<&Arc<Extraction>> {
         let fetch = self.fetches.get(key)?;
         let extraction = fetch.extraction.as_ref()?;
         (fetch.content_hash.as_deref() == Some(content_hash)).then_some(extraction)
     }
 
     /// The stored extraction of `key`, whatever its hash (for a 304).
-    pub fn extraction(&self, key: &str) -> Option<&Extraction> {
+    pub fn extraction(&self, key: &str) -> Option<&Arc<Extraction>> {
         self.fetches.get(key)?.extraction.as_ref()
     }
 }
@@ -207,7 +212,8 @@ mod tests {
             },
             content_hash: Some("h1".into()),
             fetched_at: Utc::now(),
-            extraction,
+            extraction: extraction.map(Arc::new),
+            extraction_stored: false,
         }
     }
 

@@ -16,7 +16,18 @@ use url::Url;
 
 /// Returns the identity key of `url`: [`fetch_form`] plus no trailing slash (except `/`).
 pub fn normalize(url: &Url, drop_query_params: &[String]) -> Url {
-    let mut key = fetch_form(url, drop_query_params);
+    key_of_fetch_form(fetch_form(url, drop_query_params))
+}
+
+/// Both forms of `url` at once, `(fetch_form, normalize)`, for the price of one.
+pub fn fetch_form_and_key(url: &Url, drop_query_params: &[String]) -> (Url, Url) {
+    let fetch = fetch_form(url, drop_query_params);
+    let key = key_of_fetch_form(fetch.clone());
+    (fetch, key)
+}
+
+/// The key of a URL already in its fetch form: the trailing slash removed.
+fn key_of_fetch_form(mut key: Url) -> Url {
     let path = key.path();
     if path.len() > 1 && path.ends_with('/') {
         let trimmed = path.trim_end_matches('/');
@@ -28,9 +39,14 @@ pub fn normalize(url: &Url, drop_query_params: &[String]) -> Url {
 
 /// Returns the form of `url` to request: no fragment, no default port, no `;jsessionid=`
 /// path parameter, no dropped query parameters, and consistent percent-encoding.
+///
+/// A part is written back only when it changes: `Url`'s setters parse the whole URL again,
+/// and most links are already in this form.
 pub fn fetch_form(url: &Url, drop_query_params: &[String]) -> Url {
     let mut clean = url.clone();
-    clean.set_fragment(None);
+    if clean.fragment().is_some() {
+        clean.set_fragment(None);
+    }
 
     // The url crate already removes a default port while parsing; a port set later
     // (`set_port(Some(80))`) would survive, so check again.
@@ -39,17 +55,21 @@ pub fn fetch_form(url: &Url, drop_query_params: &[String]) -> Url {
         let _ = clean.set_port(None);
     }
 
-    if !clean.cannot_be_a_base() {
+    // Only a `;` (a session id) or a `%` (an escape) can make the path change.
+    if !clean.cannot_be_a_base() && clean.path().contains([';', '%']) {
         let path = normalize_percent(&strip_session_ids(clean.path()));
-        clean.set_path(&path);
+        if path != clean.path() {
+            clean.set_path(&path);
+        }
     }
 
-    let query = clean
-        .query()
-        .map(|query| filter_query(query, drop_query_params));
-    match query {
-        Some(kept) if !kept.is_empty() => clean.set_query(Some(&kept)),
-        _ => clean.set_query(None),
+    if let Some(query) = clean.query() {
+        let kept = filter_query(query, drop_query_params);
+        if kept.is_empty() {
+            clean.set_query(None);
+        } else if kept != query {
+            clean.set_query(Some(&kept));
+        }
     }
     clean
 }
@@ -397,6 +417,11 @@ mod tests {
             let fetched = fetch_form(&Url::parse(case)?, &params());
             assert_eq!(fetch_form(&fetched, &params()), fetched, "{case}");
             assert_eq!(normalize(&fetched, &params()), once, "{case}");
+            assert_eq!(
+                fetch_form_and_key(&Url::parse(case)?, &params()),
+                (fetched, once),
+                "{case}"
+            );
         }
         Ok(())
     }
