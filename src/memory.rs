@@ -6,8 +6,8 @@
 //! starts them as needed and ends them after ten idle seconds), each new thread lands on one
 //! of the sixteen arenas of a two-core machine, and so over minutes every arena grows to its
 //! own high-water mark: the resident heap grows for many minutes while the bytes in use stay
-//! flat. With one arena per core it stays close to its warm-up size (the Soak section of
-//! README.md has the measurements).
+//! flat. With one arena per core the heap is smaller and grows less, though not yet within
+//! the soak's 10 % bound (the Soak section of README.md has the measurements).
 
 /// The environment variable glibc reads for the same limit; when it is set, it is left to
 /// decide.
