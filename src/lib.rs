@@ -7,9 +7,10 @@
 //! crawl learned so the next is incremental, [`recrawl`] runs a crawl end to end (also on a
 //! schedule inside the server), and [`links`] checks the external links crawled pages make.
 //! [`analytics`] logs searches and clicks and [`report`] turns them, the review dates and the
-//! keywords into the steering group's reports. [`demo`] serves the bundled sample site, a
-//! fictional council's Local Offer, for the demo and the tests; [`corpus`] generates larger
-//! sites of the same shape for benchmarks and load tests.
+//! keywords into the steering group's reports. [`memory`] keeps the server's heap to one
+//! malloc arena per core. [`demo`] serves the bundled sample site, a fictional council's
+//! Local Offer, for the demo and the tests; [`corpus`] generates larger sites of the same
+//! shape for benchmarks and load tests.
 
 pub mod analytics;
 pub mod api;
@@ -21,6 +22,7 @@ pub mod evaluate;
 pub mod extract;
 pub mod index;
 pub mod links;
+pub mod memory;
 pub mod publish;
 pub mod record;
 pub mod recrawl;

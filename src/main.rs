@@ -280,6 +280,14 @@ fn run() -> anyhow::Result<()> {
         std::process::exit(code);
     }
     init_tracing();
+    if matches!(cli.command, Command::Serve { .. }) {
+        // Before the runtime starts its threads: a long-running server otherwise spreads
+        // its heap over eight arenas per core.
+        let arenas = offer_search::memory::arenas_for_this_machine();
+        if offer_search::memory::limit_malloc_arenas(arenas) {
+            tracing::debug!(arenas, "malloc arenas limited");
+        }
+    }
 
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     match cli.command {

@@ -226,6 +226,74 @@ fn pdf_font_without_a_base_font_is_a_clean_error() {
     );
 }
 
+/// The sample site's PDF with the first `intact` in its page's (decompressed) content
+/// stream replaced by `broken`, written out again by lopdf. The stream is bytes, not UTF-8:
+/// its strings are in the fonts' own encoding (a `£` is the single byte 0xA3).
+fn sample_pdf_with_content(intact: &str, broken: &str) -> Vec<u8> {
+    let path = sample_site().join("documents/post-16-transport-policy-2026-27.pdf");
+    let mut document = lopdf::Document::load(&path).expect("the sample PDF loads");
+    let page = document
+        .page_iter()
+        .next()
+        .expect("the sample PDF has a page");
+    let content = document
+        .get_page_content(page)
+        .expect("the page's content reads");
+    let at = content
+        .windows(intact.len())
+        .position(|window| window == intact.as_bytes())
+        .unwrap_or_else(|| panic!("the page's content holds `{intact}`"));
+    let mut rewritten = content[..at].to_vec();
+    rewritten.extend_from_slice(broken.as_bytes());
+    rewritten.extend_from_slice(&content[at + intact.len()..]);
+    document
+        .change_page_content(page, rewritten)
+        .expect("the page's content is replaced");
+    let mut bytes = Vec::new();
+    document.save_to(&mut bytes).expect("the PDF is written");
+    bytes
+}
+
+#[test]
+fn pdf_font_operator_with_a_number_for_the_font_is_a_clean_error() {
+    // Found by the `pdf` fuzz target: a `Tf` (set font) operator whose first operand is a
+    // number instead of a font name made pdf-extract 0.12 panic on `as_name().unwrap()`.
+    let rewritten = sample_pdf_with_content("/F1 18.00 Tf", "/F1 18.00 Tf");
+    let text = extract_pdf(&rewritten).expect("the rewritten but intact PDF extracts");
+    assert!(text.text.contains("Post-16 transport policy statement"));
+
+    let damaged = sample_pdf_with_content("/F1 18.00 Tf", "1 18.00 Tf");
+    match extract_pdf(&damaged) {
+        Err(DocumentError::PdfContent { page, problem }) => {
+            assert_eq!(page, 1);
+            assert_eq!(problem, "operand 1 of `Tf` is a number, not a name");
+        }
+        other => panic!("expected the operator to be named, got {other:?}"),
+    }
+    let (code, stderr) = worker("pdf", &damaged);
+    assert_eq!(code, Some(1), "the worker refuses the file: {stderr}");
+    assert!(
+        stderr.contains("`Tf`"),
+        "the reason names the operator: {stderr}"
+    );
+}
+
+#[test]
+fn pdf_font_operator_naming_a_font_the_page_lacks_is_a_clean_error() {
+    // pdf-extract 0.12 looks the font up in the page's resources with `expect`.
+    let damaged = sample_pdf_with_content("/F1 18.00 Tf", "/F9 18.00 Tf");
+    match extract_pdf(&damaged) {
+        Err(DocumentError::PdfContent { page, problem }) => {
+            assert_eq!(page, 1);
+            assert_eq!(
+                problem,
+                "`Tf` selects font /F9, which the page's resources do not hold"
+            );
+        }
+        other => panic!("expected the font to be named, got {other:?}"),
+    }
+}
+
 #[test]
 fn damaged_pdfs_end_the_worker_cleanly() {
     let documents = sample_site().join("documents");

@@ -158,6 +158,8 @@ pub enum DocumentError {
     PdfMissingObject { number: u32, generation: u16 },
     #[error("cannot read PDF: font /{font} has no /{key} name")]
     PdfFont { font: String, key: &'static str },
+    #[error("cannot read PDF: page {page}: {problem}")]
+    PdfContent { page: u32, problem: String },
     #[error("cannot read {format}: {reason}")]
     Format {
         format: &'static str,
@@ -223,6 +225,7 @@ fn extract_pdf_unguarded(bytes: &[u8]) -> Result<DocumentText, DocumentError> {
             .map_err(|err| pdf_error(format!("encrypted: {err}")))?;
     }
     check_page_objects(&document)?;
+    check_page_content(&document)?;
     let info_title = pdf_info_title(&document);
 
     let mut raw_text = String::new();
@@ -346,6 +349,190 @@ fn check_font(
         return Err(font_error("BaseFont"));
     }
     Ok(())
+}
+
+/// A kind of operand an operator of a content stream takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Operand {
+    Number,
+    Name,
+    String,
+    /// Read, but any kind will do.
+    Any,
+}
+
+impl Operand {
+    fn accepts(self, object: &lopdf::Object) -> bool {
+        use lopdf::Object;
+        match self {
+            Operand::Number => matches!(object, Object::Integer(_) | Object::Real(_)),
+            Operand::Name => matches!(object, Object::Name(_)),
+            Operand::String => matches!(object, Object::String(..)),
+            Operand::Any => true,
+        }
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            Operand::Number => "a number",
+            Operand::Name => "a name",
+            Operand::String => "a string",
+            Operand::Any => "an operand",
+        }
+    }
+}
+
+fn describe_object(object: &lopdf::Object) -> &'static str {
+    use lopdf::Object;
+    match object {
+        Object::Null => "null",
+        Object::Boolean(_) => "a boolean",
+        Object::Integer(_) | Object::Real(_) => "a number",
+        Object::Name(_) => "a name",
+        Object::String(..) => "a string",
+        Object::Array(_) => "an array",
+        Object::Dictionary(_) => "a dictionary",
+        Object::Stream(_) => "a stream",
+        Object::Reference(_) => "a reference",
+    }
+}
+
+/// The operators of a page's content stream whose operands pdf-extract 0.12 reads without
+/// checking them, what it reads, and whether it asserts on their exact count. It indexes
+/// the operands, so too few panic, and `unwrap`s the kind it expects, so another kind
+/// panics. (The colour operators `SC`, `SCN`, `sc` and `scn` are read as numbers only in
+/// some colour spaces and are not checked here.)
+const READ_OPERANDS: &[(&str, &[Operand], bool)] = {
+    use Operand::{Any, Name, Number as N, String};
+    &[
+        ("cm", &[N, N, N, N, N, N], true),
+        ("Tm", &[N, N, N, N, N, N], true),
+        ("Td", &[N, N], true),
+        ("TD", &[N, N], true),
+        ("Tf", &[Name, N], false),
+        ("Tc", &[N], false),
+        ("Tw", &[N], false),
+        ("Tz", &[N], false),
+        ("TL", &[N], false),
+        ("Ts", &[N], false),
+        ("Tj", &[String], false),
+        ("TJ", &[Any], false),
+        ("CS", &[Name], false),
+        ("cs", &[Name], false),
+        ("gs", &[Name], false),
+        ("Do", &[Name], false),
+        ("w", &[N], false),
+        ("m", &[N, N], false),
+        ("l", &[N, N], false),
+        ("c", &[N, N, N, N, N, N], false),
+        ("v", &[N, N, N, N], false),
+        ("y", &[N, N, N, N], false),
+        ("re", &[N, N, N, N], false),
+    ]
+};
+
+/// Checks each page's content stream the way pdf-extract 0.12 reads it: it `unwrap`s the
+/// decoded stream, indexes and `unwrap`s the operands of the operators in
+/// [`READ_OPERANDS`], and looks up the font each `Tf` selects in the page's resources with
+/// `expect`. So a stream that does not decode, an operator with too few operands or one of
+/// the wrong kind (a number where `Tf` takes a font name), or a font the resources do not
+/// hold made it panic; each is now [`DocumentError::PdfContent`], naming the page. The
+/// content of form objects drawn with `Do` is not checked.
+fn check_page_content(document: &lopdf::Document) -> Result<(), DocumentError> {
+    for (page, page_id) in document.get_pages() {
+        let problem = |problem: String| DocumentError::PdfContent { page, problem };
+        let Ok(page_dict) = document.get_dictionary(page_id) else {
+            continue;
+        };
+        let content = document
+            .get_page_content(page_id)
+            .map_err(|err| problem(format!("its content streams cannot be read: {err}")))?;
+        let content = lopdf::content::Content::decode(&content)
+            .map_err(|err| problem(format!("its content stream does not parse: {err}")))?;
+        let fonts = page_fonts(document, page_dict);
+        for operation in &content.operations {
+            let operator = operation.operator.as_str();
+            let Some((_, wanted, exact)) =
+                READ_OPERANDS.iter().find(|(name, _, _)| *name == operator)
+            else {
+                continue;
+            };
+            let found = operation.operands.len();
+            if found < wanted.len() || (*exact && found != wanted.len()) {
+                return Err(problem(format!(
+                    "`{operator}` has {found} operand(s), not {}",
+                    wanted.len()
+                )));
+            }
+            for (number, (kind, operand)) in wanted.iter().zip(&operation.operands).enumerate() {
+                if !kind.accepts(operand) {
+                    return Err(problem(format!(
+                        "operand {} of `{operator}` is {}, not {}",
+                        number + 1,
+                        describe_object(operand),
+                        kind.describe()
+                    )));
+                }
+            }
+            if operator == "Tf"
+                && let Some(lopdf::Object::Name(font)) = operation.operands.first()
+            {
+                let font = String::from_utf8_lossy(font);
+                match fonts {
+                    None => {
+                        return Err(problem(format!(
+                            "`Tf` selects font /{font}, but the page's resources have no /Font dictionary"
+                        )));
+                    }
+                    Some(fonts)
+                        if dereference_dict(document, fonts.get(font.as_bytes()).ok())
+                            .is_none() =>
+                    {
+                        return Err(problem(format!(
+                            "`Tf` selects font /{font}, which the page's resources do not hold"
+                        )));
+                    }
+                    Some(_) => {}
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The dictionary `object` is or refers to.
+fn dereference_dict<'a>(
+    document: &'a lopdf::Document,
+    object: Option<&'a lopdf::Object>,
+) -> Option<&'a lopdf::Dictionary> {
+    let object = match object? {
+        lopdf::Object::Reference(id) => document.get_object(*id).ok()?,
+        other => other,
+    };
+    object.as_dict().ok()
+}
+
+/// The /Font dictionary of a page's resources, its own or inherited from the page tree, as
+/// pdf-extract finds it.
+fn page_fonts<'a>(
+    document: &'a lopdf::Document,
+    page: &'a lopdf::Dictionary,
+) -> Option<&'a lopdf::Dictionary> {
+    let mut seen: HashSet<lopdf::ObjectId> = HashSet::new();
+    let mut node = page;
+    let resources = loop {
+        if let Some(resources) = dereference_dict(document, node.get(b"Resources").ok()) {
+            break resources;
+        }
+        let Ok(lopdf::Object::Reference(parent)) = node.get(b"Parent") else {
+            return None;
+        };
+        if !seen.insert(*parent) {
+            return None;
+        }
+        node = document.get_dictionary(*parent).ok()?;
+    };
+    dereference_dict(document, resources.get(b"Font").ok())
 }
 
 fn pdf_info_title(document: &lopdf::Document) -> Option<String> {
