@@ -239,12 +239,16 @@ enum ReviewAction {
 /// Overall targets; each overrides the judgments file's `[thresholds]` entry of that name.
 #[derive(Debug, Args, Clone)]
 struct ThresholdArgs {
+    /// Lowest acceptable mean nDCG@10 (0 to 1).
     #[arg(long)]
     ndcg_at_10: Option<f64>,
+    /// Lowest acceptable mean reciprocal rank of the first relevant result (0 to 1).
     #[arg(long)]
     mrr: Option<f64>,
+    /// Lowest acceptable share of queries whose first result is relevant (0 to 1).
     #[arg(long)]
     p_at_1: Option<f64>,
+    /// Lowest acceptable mean share of relevant paths found in the top 10 (0 to 1).
     #[arg(long)]
     recall_at_10: Option<f64>,
     /// Share of `first` expectations that must be met.

@@ -150,14 +150,14 @@ pub fn parse_request(params: &HashMap<String, String>) -> Result<SearchRequest, 
 
 fn parse_number(text: &str, name: &'static str) -> Result<usize, ApiError> {
     text.trim().parse::<usize>().map_err(|_| {
-        let code = match name {
-            "limit" => "bad_limit",
-            _ => "bad_offset",
+        let (code, least) = match name {
+            "limit" => ("bad_limit", 1),
+            _ => ("bad_offset", 0),
         };
         ApiError::bad_request(
             code,
             format!(
-                "`{name}` must be a whole number from 0 up, not `{}`",
+                "`{name}` must be a whole number from {least} up, not `{}`",
                 clip(text)
             ),
         )

@@ -169,6 +169,13 @@ impl Engine {
         let typed = super::query::parse(&request.query);
         let mut response = SearchResponse::empty(&typed.text);
         if typed.is_empty() {
+            // Nothing to search for (only symbols, say): an empty answer of the same shape.
+            if request.facets {
+                response.facets = Some(super::Facets {
+                    sections: Vec::new(),
+                    kinds: Vec::new(),
+                });
+            }
             response.took_ms = elapsed_ms(started);
             return Ok(response);
         }
@@ -1394,6 +1401,21 @@ message = "Ask your school first."
         )?;
         assert_eq!(named.results[0].kind, Kind::Document);
         assert!(named.results[0].parent_title.is_some());
+        Ok(())
+    }
+
+    #[test]
+    fn a_query_of_symbols_only_answers_with_empty_facets() -> Result<(), SearchError> {
+        let (_temp, engine) = engine_for(sample());
+        for text in ["*", "\u{1F600}", "\u{0}"] {
+            let response = engine.search(&SearchRequest::new(text), &Config::defaults())?;
+            assert_eq!(response.total, 0, "{text:?}");
+            let facets = response.facets.expect("facets by default");
+            assert!(
+                facets.sections.is_empty() && facets.kinds.is_empty(),
+                "{text:?}"
+            );
+        }
         Ok(())
     }
 
