@@ -146,6 +146,17 @@ fn worker(kind: &str, bytes: &[u8]) -> (Option<i32>, String) {
     (output.status.code(), stderr)
 }
 
+/// Asserts that the document worker refuses the PDF `bytes` (exit code 1) with a reason on
+/// stderr that holds `named`, the part of the file `what` describes.
+fn assert_worker_refuses_pdf(bytes: &[u8], named: &str, what: &str) {
+    let (code, stderr) = worker("pdf", bytes);
+    assert_eq!(code, Some(1), "the worker refuses the file: {stderr}");
+    assert!(
+        stderr.contains(named),
+        "the reason names the {what}: {stderr}"
+    );
+}
+
 #[test]
 fn pdf_with_a_flipped_byte_is_a_clean_error() {
     let path = sample_site().join("documents/post-16-transport-policy-2026-27.pdf");
@@ -194,12 +205,7 @@ fn pdf_font_object_that_does_not_parse_is_a_clean_error() {
         }
         other => panic!("expected the missing object to be named, got {other:?}"),
     }
-    let (code, stderr) = worker("pdf", &damaged);
-    assert_eq!(code, Some(1), "the worker refuses the file: {stderr}");
-    assert!(
-        stderr.contains("object 5 0"),
-        "the reason names the object: {stderr}"
-    );
+    assert_worker_refuses_pdf(&damaged, "object 5 0", "object");
 }
 
 #[test]
@@ -218,12 +224,7 @@ fn pdf_font_without_a_base_font_is_a_clean_error() {
         }
         other => panic!("expected the font to be named, got {other:?}"),
     }
-    let (code, stderr) = worker("pdf", &damaged);
-    assert_eq!(code, Some(1), "the worker refuses the file: {stderr}");
-    assert!(
-        stderr.contains("/BaseFont"),
-        "the reason names the key: {stderr}"
-    );
+    assert_worker_refuses_pdf(&damaged, "/BaseFont", "key");
 }
 
 /// The sample site's PDF with the first `intact` in its page's (decompressed) content
@@ -270,12 +271,7 @@ fn pdf_font_operator_with_a_number_for_the_font_is_a_clean_error() {
         }
         other => panic!("expected the operator to be named, got {other:?}"),
     }
-    let (code, stderr) = worker("pdf", &damaged);
-    assert_eq!(code, Some(1), "the worker refuses the file: {stderr}");
-    assert!(
-        stderr.contains("`Tf`"),
-        "the reason names the operator: {stderr}"
-    );
+    assert_worker_refuses_pdf(&damaged, "`Tf`", "operator");
 }
 
 #[test]

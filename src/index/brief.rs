@@ -178,16 +178,24 @@ mod tests {
     use crate::search::query::{expand, parse};
     use crate::search::scoring::{Context, boosts_for};
 
-    /// Re-scoring from a brief must give every multiplier the whole record gives: a new
-    /// rule that reads a field briefs lack shows up here.
-    #[test]
-    fn briefs_rank_like_whole_records() -> Result<(), Box<dyn std::error::Error>> {
-        let site = Site::new(SiteSpec::new(400, DEFAULT_SEED));
+    /// The shipped config and the crawled records of a generated site of `pages` pages.
+    fn generated_site(
+        pages: usize,
+    ) -> Result<(Config, Vec<PageRecord>), Box<dyn std::error::Error>> {
+        let site = Site::new(SiteSpec::new(pages, DEFAULT_SEED));
         let base = url::Url::parse("http://127.0.0.1:9/")?;
         let config = Config::load(
             &std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("index-config"),
         )?;
         let records = site_records(&site, &base, &config.site, 2)?;
+        Ok((config, records))
+    }
+
+    /// Re-scoring from a brief must give every multiplier the whole record gives: a new
+    /// rule that reads a field briefs lack shows up here.
+    #[test]
+    fn briefs_rank_like_whole_records() -> Result<(), Box<dyn std::error::Error>> {
+        let (config, records) = generated_site(400)?;
         let rules = SiteRules {
             min_child_links: config.ranking.landing_min_child_links,
             classify: config.classify.clone(),
@@ -238,15 +246,8 @@ mod tests {
     /// hold its texts once.
     #[test]
     fn briefs_read_back_share_their_repeated_texts() -> Result<(), Box<dyn std::error::Error>> {
-        let site = Site::new(SiteSpec::new(60, DEFAULT_SEED));
-        let base = url::Url::parse("http://127.0.0.1:9/")?;
-        let config = Config::load(
-            &std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("index-config"),
-        )?;
-        let records = analyse(
-            site_records(&site, &base, &config.site, 2)?,
-            &SiteRules::default(),
-        );
+        let (_, records) = generated_site(60)?;
+        let records = analyse(records, &SiteRules::default());
         let dir = tempfile::tempdir()?;
         let path = dir.path().join("briefs.jsonl");
         write_briefs(&path, &records)?;

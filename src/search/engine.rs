@@ -171,10 +171,7 @@ impl Engine {
         if typed.is_empty() {
             // Nothing to search for (only symbols, say): an empty answer of the same shape.
             if request.facets {
-                response.facets = Some(super::Facets {
-                    sections: Vec::new(),
-                    kinds: Vec::new(),
-                });
+                response.facets = Some(super::Facets::default());
             }
             response.took_ms = elapsed_ms(started);
             return Ok(response);

@@ -117,7 +117,7 @@ pub struct DidYouMean {
 }
 
 /// Counts of matching records, for filters.
-#[derive(Debug, Clone, Serialize, PartialEq, ToSchema)]
+#[derive(Debug, Clone, Default, Serialize, PartialEq, ToSchema)]
 pub struct Facets {
     /// By section, largest first; counted under the kind filter but not the section one.
     pub sections: Vec<FacetValue>,
