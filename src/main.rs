@@ -789,7 +789,7 @@ async fn evaluate(folders: &Folders, options: &EvaluateOptions) -> anyhow::Resul
             let engine = open_engine(folders)?;
             let scores = score_over_engine(&judgments, &engine, &config)?;
             let baseline = if options.baseline {
-                Some(score_over_engine(&judgments, &engine, &config.baseline())?)
+                Some(score_baseline(&judgments, &engine)?)
             } else {
                 None
             };
@@ -832,6 +832,16 @@ fn score_over_engine(
         request.facets = false;
         let response = engine.search(&request, rules)?;
         let ranked: Vec<String> = response.results.into_iter().map(|hit| hit.path).collect();
+        scores.push(evaluation::score_query(judged, &ranked));
+    }
+    Ok(scores)
+}
+
+/// Scores every judged query under plain BM25 over the same index, with no rules.
+fn score_baseline(judgments: &Judgments, engine: &Engine) -> anyhow::Result<Vec<QueryScore>> {
+    let mut scores = Vec::new();
+    for judged in &judgments.queries {
+        let ranked = engine.plain_bm25(&judged.text, evaluation::CUTOFF)?;
         scores.push(evaluation::score_query(judged, &ranked));
     }
     Ok(scores)

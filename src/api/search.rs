@@ -77,7 +77,11 @@ pub async fn run(state: &AppState, request: SearchRequest) -> Result<SearchRespo
 
 /// Validates the query string into a [`SearchRequest`].
 pub fn parse_request(params: &HashMap<String, String>) -> Result<SearchRequest, ApiError> {
-    let query = params.get("q").map(|q| q.trim()).unwrap_or("");
+    // Control characters (a pasted null byte, say) are as empty as spaces.
+    let query = params
+        .get("q")
+        .map(|q| q.trim_matches(|c: char| c.is_whitespace() || c.is_control()))
+        .unwrap_or("");
     if query.is_empty() {
         return Err(ApiError::bad_request(
             "empty_query",

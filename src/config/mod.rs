@@ -138,16 +138,6 @@ impl Config {
             classify: ClassifyConfig::default(),
         }
     }
-
-    /// Plain BM25 with no ranking rules and no synonyms, on the same site settings.
-    pub fn baseline(&self) -> Config {
-        Config {
-            ranking: RankingConfig::plain_bm25(),
-            synonyms: Synonyms::none(),
-            best_bets: BestBets::default(),
-            ..self.clone()
-        }
-    }
 }
 
 /// Texts proposed for the query-time rules files; `None` keeps the file in force.

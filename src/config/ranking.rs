@@ -224,37 +224,6 @@ impl Default for RankingConfig {
     }
 }
 
-impl RankingConfig {
-    /// Plain BM25 over title and body with no rules: the baseline that shows what the rules
-    /// add.
-    pub fn plain_bm25() -> RankingConfig {
-        RankingConfig {
-            fields: FieldWeights {
-                title: 1.0,
-                keywords: 0.0,
-                keyword_list: 0.0,
-                headings: 0.0,
-                description: 0.0,
-                body: 1.0,
-                url: 0.0,
-            },
-            landing_boost: 1.0,
-            document_mode: DocumentMode::Neutral,
-            document_lift_when_named: false,
-            section_boosts: BTreeMap::new(),
-            phrase_boost: 0.0,
-            exact_title_boost: 1.0,
-            title_all_words_boost: 1.0,
-            all_words_weight: 0.0,
-            local_boost: 1.0,
-            other_audience_factor: 1.0,
-            targeted_stage_factor: 1.0,
-            specialist_stage_factor: 1.0,
-            ..RankingConfig::default()
-        }
-    }
-}
-
 fn weight(path: &Path, key: &str, value: Option<f32>, default: f32) -> Result<f32, ConfigError> {
     let value = value.unwrap_or(default);
     if !value.is_finite() || !(0.0..=100.0).contains(&value) {

@@ -84,13 +84,6 @@ impl Default for Synonyms {
     }
 }
 
-impl Synonyms {
-    /// No synonyms at all: what the plain baseline searches with.
-    pub fn none() -> Synonyms {
-        Synonyms::default()
-    }
-}
-
 fn phrase(path: &Path, key: &str, text: &str) -> Result<Vec<String>, ConfigError> {
     let terms = analyze(text);
     if terms.is_empty() {

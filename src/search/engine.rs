@@ -15,6 +15,7 @@ use tantivy::query::{
     TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Value};
+use tantivy::tokenizer::TokenStream;
 use tantivy::{DocAddress, DocId, Index, IndexReader, Score, SegmentReader, TantivyDocument, Term};
 
 use super::facets::{FacetCollector, FacetCounts};
@@ -252,6 +253,38 @@ impl Engine {
         response.results = results;
         response.took_ms = elapsed_ms(started);
         Ok(response)
+    }
+
+    /// The paths of the first `limit` records for `text` under plain BM25 over the title and
+    /// body, ranked as tantivy's own query parser would rank them: each word of the query in
+    /// either field is an optional clause and the clauses' scores add up. No synonyms,
+    /// spelling correction, phrase or field rules, boosts, demotion or best bets: this is the
+    /// baseline `evaluate --baseline` shows the rules against.
+    pub fn plain_bm25(&self, text: &str, limit: usize) -> Result<Vec<String>, SearchError> {
+        let searcher = self.reader.searcher();
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for field in [self.fields.title, self.fields.body] {
+            let mut analyzer = searcher
+                .index()
+                .tokenizer_for_field(field)
+                .map_err(SearchError::Query)?;
+            let mut tokens = analyzer.token_stream(text);
+            while let Some(token) = tokens.next() {
+                let term = Term::from_field_text(field, &token.text);
+                let query = TermQuery::new(term, IndexRecordOption::WithFreqs);
+                clauses.push((Occur::Should, Box::new(query)));
+            }
+        }
+        if clauses.is_empty() {
+            return Ok(Vec::new());
+        }
+        let query = BooleanQuery::new(clauses);
+        let top = searcher
+            .search(&query, &TopDocs::with_limit(limit).order_by_score())
+            .map_err(SearchError::Query)?;
+        top.into_iter()
+            .map(|(_, address)| Ok(self.load_record(&searcher, address)?.facts.path))
+            .collect()
     }
 
     /// Retrieves, re-scores, applies best bets and groups: everything but rendering.
@@ -1289,6 +1322,37 @@ mod tests {
                 .snippet
                 .contains("<mark>Inclusion</mark>")
         );
+        Ok(())
+    }
+
+    #[test]
+    fn plain_bm25_ranks_as_tantivys_query_parser_with_no_rules() -> Result<(), SearchError> {
+        let (_temp, engine) = engine_for(sample());
+        let text = "Inclusion funding";
+        let baseline = engine.plain_bm25(text, 10)?;
+        // The form repeats the words, and nothing demotes documents here.
+        assert_eq!(
+            baseline,
+            vec!["/docs/form.pdf", "/inclusion/inclusion.aspx"]
+        );
+
+        let searcher = engine.reader.searcher();
+        let parser = tantivy::query::QueryParser::for_index(
+            searcher.index(),
+            vec![engine.fields.title, engine.fields.body],
+        );
+        let query = parser
+            .parse_query(text)
+            .expect("the parser reads plain words");
+        let top = searcher
+            .search(&query, &TopDocs::with_limit(10).order_by_score())
+            .map_err(SearchError::Query)?;
+        let parsed: Vec<String> = top
+            .into_iter()
+            .map(|(_, address)| Ok(engine.load_record(&searcher, address)?.facts.path))
+            .collect::<Result<_, SearchError>>()?;
+        assert_eq!(baseline, parsed);
+        assert!(engine.plain_bm25("!?", 10)?.is_empty());
         Ok(())
     }
 
