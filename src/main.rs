@@ -533,6 +533,7 @@ async fn serve(folders: &Folders, addr: SocketAddr, token: Option<String>) -> an
     }
     tokio::spawn(index.clone().watch());
     tokio::spawn(offer_search::api::metrics::keep_up());
+    tokio::spawn(offer_search::memory::keep_trimmed());
 
     let listener = tokio::net::TcpListener::bind(addr)
         .await

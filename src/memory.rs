@@ -35,6 +35,42 @@ fn set_arena_max(_arenas: usize) -> bool {
     false
 }
 
+/// How often [`keep_trimmed`] hands free heap pages back to the system.
+pub const TRIM_INTERVAL: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Hands free heap pages back to the system every [`TRIM_INTERVAL`] until the runtime stops.
+///
+/// glibc keeps memory that was freed inside its heaps for later allocations and returns only
+/// the free space at the very top of each heap. A search, a popular-query refresh or an index
+/// swap frees memory in the middle of the heap, so without this the resident size follows the
+/// high-water mark of every such moment rather than what the server holds.
+pub async fn keep_trimmed() {
+    let mut ticker = tokio::time::interval(TRIM_INTERVAL);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticker.tick().await;
+        // It takes each arena's lock in turn: brief, but not for an async worker thread.
+        if tokio::task::spawn_blocking(release_free_memory)
+            .await
+            .is_err()
+        {
+            return;
+        }
+    }
+}
+
+/// Hands the heap's free pages back to the system now; for a task that has just freed a lot.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+pub fn release_free_memory() {
+    // SAFETY: malloc_trim only walks and releases malloc's own free lists.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+pub fn release_free_memory() {}
+
 /// One arena per core, as [`limit_malloc_arenas`] is called by `serve`.
 pub fn arenas_for_this_machine() -> usize {
     std::thread::available_parallelism().map_or(2, |cores| cores.get())

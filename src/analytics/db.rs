@@ -39,23 +39,27 @@ const MIGRATIONS: &[&str] = &["
 /// Seconds in a day.
 pub const DAY_SECS: i64 = 86_400;
 
-/// Page cache of the writing connection, in KiB. The writer only appends, so it needs the
-/// last few pages of each table and index; SQLite's default of 2 MiB would instead let the
-/// server's memory creep up by that much over the first hours as the log grows.
-const WRITER_CACHE_KIB: i64 = 256;
+/// Page cache of each connection, in KiB. The writer only appends, so it needs the last few
+/// pages of each table and index, and reports scan rows in time order once; SQLite's default
+/// of 2 MiB per connection would instead let the server's memory creep up by that much as the
+/// log grows.
+const CACHE_KIB: i64 = 256;
 
 /// Opens the database for writing, creating it if needed.
 pub fn open(path: &Path) -> Result<Connection, DbError> {
-    let connection = sqlite::open(path, MIGRATIONS)?;
-    connection
-        .pragma_update(None, "cache_size", -WRITER_CACHE_KIB)
-        .map_err(DbError::query(path))?;
-    Ok(connection)
+    small_cache(sqlite::open(path, MIGRATIONS)?, path)
 }
 
 /// Opens the database for reports; a missing file reads as empty and is not created.
 pub fn open_for_reading(path: &Path) -> Result<Connection, DbError> {
-    sqlite::open_for_reading(path, MIGRATIONS)
+    small_cache(sqlite::open_for_reading(path, MIGRATIONS)?, path)
+}
+
+fn small_cache(connection: Connection, path: &Path) -> Result<Connection, DbError> {
+    connection
+        .pragma_update(None, "cache_size", -CACHE_KIB)
+        .map_err(DbError::query(path))?;
+    Ok(connection)
 }
 
 /// A half-open time span `[start, end)` in Unix seconds.

@@ -72,7 +72,13 @@ impl PopularQueries {
             let popular = self.clone();
             let log = path.clone();
             let now = chrono::Utc::now().timestamp();
-            let outcome = tokio::task::spawn_blocking(move || popular.refresh(&log, now)).await;
+            let outcome = tokio::task::spawn_blocking(move || {
+                let refreshed = popular.refresh(&log, now);
+                // The scan of the log freed its page cache and grouping tables just now.
+                crate::memory::release_free_memory();
+                refreshed
+            })
+            .await;
             match outcome {
                 Ok(Ok(count)) => tracing::debug!(queries = count, "popular queries refreshed"),
                 // No log yet is normal for a new server; anything else is worth a warning.

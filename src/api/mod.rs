@@ -18,6 +18,7 @@ pub mod limits;
 pub mod metrics;
 mod openapi;
 mod page;
+mod pool;
 mod reports;
 mod rules;
 mod search;
@@ -59,15 +60,8 @@ pub struct AppState {
     pub popular: PopularQueries,
     /// Runs crawls of the served data folder (admin requests and the schedule).
     pub recrawler: Recrawler,
-    /// Searches running at once. A search is CPU work: more of them than there are cores
-    /// only multiplies the memory held by half-done searches, so the rest wait their turn.
-    pub search_slots: Arc<tokio::sync::Semaphore>,
-}
-
-/// Searches that may run at once: two per core, so that one waiting on a page of the
-/// mapped index does not leave a core idle.
-fn search_slot_count() -> usize {
-    std::thread::available_parallelism().map_or(2, |cores| cores.get() * 2)
+    /// The threads searches run on.
+    pub searches: pool::SearchPool,
 }
 
 impl AppState {
@@ -82,7 +76,7 @@ impl AppState {
             link_checks: Arc::new(NoLinkChecks),
             popular: PopularQueries::default(),
             recrawler,
-            search_slots: Arc::new(tokio::sync::Semaphore::new(search_slot_count())),
+            searches: pool::SearchPool::for_this_machine(),
         }
     }
 

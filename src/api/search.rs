@@ -46,19 +46,11 @@ pub async fn run(state: &AppState, request: SearchRequest) -> Result<SearchRespo
     let log_search = config.insight.analytics.enabled;
     let (typed, offset, limit) = (request.query.clone(), request.offset, request.limit);
 
-    let slot = state
-        .search_slots
-        .clone()
-        .acquire_owned()
+    let outcome = state
+        .searches
+        .run(move || engine.search(&request, &config))
         .await
-        .map_err(|err| ApiError::Internal(format!("search slots closed: {err}")))?;
-    let outcome = tokio::task::spawn_blocking(move || {
-        let answer = engine.search(&request, &config);
-        drop(slot);
-        answer
-    })
-    .await
-    .map_err(|err| ApiError::Internal(format!("search task failed: {err}")))?;
+        .map_err(|err| ApiError::Internal(format!("search task failed: {err}")))?;
     let mut response = outcome?;
     if log_search {
         state
