@@ -1,13 +1,11 @@
-//! How many malloc arenas the server's threads share.
+//! Keeping a long-running server's heap close to what it uses.
 //!
 //! glibc gives threads their own malloc arenas, up to eight per core, so that they do not
 //! wait on one lock. Memory freed in an arena stays with that arena for its next
-//! allocations. `serve` runs short-lived blocking threads for searches and crawls (tokio
-//! starts them as needed and ends them after ten idle seconds), each new thread lands on one
-//! of the sixteen arenas of a two-core machine, and so over minutes every arena grows to its
-//! own high-water mark: the resident heap grows for many minutes while the bytes in use stay
-//! flat. With one arena per core the heap is smaller and grows less, though not yet within
-//! the soak's 10 % bound (the Soak section of README.md has the measurements).
+//! allocations, so with many arenas each one grows to its own high-water mark while the
+//! bytes in use stay flat; `serve` limits them to one per core. Free memory inside a heap is
+//! kept too, so `serve` also hands it back to the system now and then ([`keep_trimmed`]).
+//! The Soak section of README.md has the measurements.
 
 /// The environment variable glibc reads for the same limit; when it is set, it is left to
 /// decide.
