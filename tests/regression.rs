@@ -291,6 +291,32 @@ fn pdf_font_operator_naming_a_font_the_page_lacks_is_a_clean_error() {
 }
 
 #[test]
+fn pdf_page_cut_off_from_its_media_box_is_a_clean_error() {
+    // Found by the `pdf` fuzz target: one flipped bit turned the page's `/Parent` key into
+    // `/Paren|`, so the page no longer inherits the `/MediaBox` its page tree holds, and
+    // pdf-extract 0.12 panicked on `expect("MediaBox")`.
+    let damaged = sample_pdf_with(b"/Parent 1 0 R", b"/Paren| 1 0 R");
+    match extract_pdf(&damaged) {
+        Err(DocumentError::PdfContent { page, problem }) => {
+            assert_eq!(page, 1);
+            assert_eq!(problem, "it has no /MediaBox, nor does any node above it");
+        }
+        other => panic!("expected the missing box to be named, got {other:?}"),
+    }
+    assert_worker_refuses_pdf(&damaged, "/MediaBox", "box");
+
+    // pdf-extract reads the box's four corners by index, each a number.
+    let damaged = sample_pdf_with(b"[0 0 595.28 841.89]", b"[0 0 595.28 /A4.89]");
+    match extract_pdf(&damaged) {
+        Err(DocumentError::PdfContent { page, problem }) => {
+            assert_eq!(page, 1);
+            assert_eq!(problem, "its /MediaBox is not four numbers");
+        }
+        other => panic!("expected the odd box to be named, got {other:?}"),
+    }
+}
+
+#[test]
 fn damaged_pdfs_end_the_worker_cleanly() {
     let documents = sample_site().join("documents");
     let mut inputs: Vec<Vec<u8>> = garbage();

@@ -225,6 +225,7 @@ fn extract_pdf_unguarded(bytes: &[u8]) -> Result<DocumentText, DocumentError> {
             .map_err(|err| pdf_error(format!("encrypted: {err}")))?;
     }
     check_page_objects(&document)?;
+    check_page_boxes(&document)?;
     check_page_content(&document)?;
     let info_title = pdf_info_title(&document);
 
@@ -430,6 +431,74 @@ const READ_OPERANDS: &[(&str, &[Operand], bool)] = {
         ("re", &[N, N, N, N], false),
     ]
 };
+
+/// Checks the page boxes pdf-extract 0.12 reads with `expect` and indexing: each page's
+/// `/MediaBox` (its own, or else the nearest one up the page tree) and its own `/ArtBox`, when
+/// present, must be arrays of at least four numbers. A page with no media box anywhere (a
+/// broken `/Parent` cuts it off from the box the page tree holds) or a box of two numbers
+/// made it panic; each is now [`DocumentError::PdfContent`], naming the page.
+fn check_page_boxes(document: &lopdf::Document) -> Result<(), DocumentError> {
+    use lopdf::Object;
+
+    /// The array `object` is or refers to, as pdf-extract finds it.
+    fn array<'a>(document: &'a lopdf::Document, object: &'a Object) -> Option<&'a Vec<Object>> {
+        let object = match object {
+            Object::Reference(id) => document.get_object(*id).ok()?,
+            other => other,
+        };
+        object.as_array().ok()
+    }
+    fn is_box(items: &[Object]) -> bool {
+        items.len() >= 4
+            && items
+                .iter()
+                .all(|item| matches!(item, Object::Integer(_) | Object::Real(_)))
+    }
+    for (page, page_id) in document.get_pages() {
+        let Ok(page_dict) = document.get_dictionary(page_id) else {
+            continue;
+        };
+        let problem = |problem: &str| DocumentError::PdfContent {
+            page,
+            problem: problem.to_string(),
+        };
+        let mut media_box = None;
+        let mut node = page_dict;
+        let mut seen: HashSet<lopdf::ObjectId> = HashSet::new();
+        loop {
+            if let Some(items) = node.get(b"MediaBox").ok().and_then(|o| array(document, o)) {
+                media_box = Some(items);
+                break;
+            }
+            let Ok(Object::Reference(parent)) = node.get(b"Parent") else {
+                break;
+            };
+            if !seen.insert(*parent) {
+                break;
+            }
+            match document.get_dictionary(*parent) {
+                Ok(dict) => node = dict,
+                Err(_) => break,
+            }
+        }
+        match media_box {
+            None => return Err(problem("it has no /MediaBox, nor does any node above it")),
+            Some(items) if !is_box(items) => {
+                return Err(problem("its /MediaBox is not four numbers"));
+            }
+            Some(_) => {}
+        }
+        if let Some(items) = page_dict
+            .get(b"ArtBox")
+            .ok()
+            .and_then(|o| array(document, o))
+            && !is_box(items)
+        {
+            return Err(problem("its /ArtBox is not four numbers"));
+        }
+    }
+    Ok(())
+}
 
 /// Checks each page's content stream the way pdf-extract 0.12 reads it: it `unwrap`s the
 /// decoded stream, indexes and `unwrap`s the operands of the operators in
