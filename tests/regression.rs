@@ -317,6 +317,21 @@ fn pdf_page_cut_off_from_its_media_box_is_a_clean_error() {
 }
 
 #[test]
+fn pdf_font_with_an_unknown_encoding_is_a_clean_error() {
+    // Found by the `pdf` fuzz target: a font's `/Encoding /WinAnsiEncoding` with one letter
+    // changed made pdf-extract 0.12 panic with "unexpected encoding".
+    let damaged = sample_pdf_with(b"/Encoding /WinAnsiEncoding", b"/Encoding /WinAosiEncoding");
+    match extract_pdf(&damaged) {
+        Err(DocumentError::PdfEncoding { font, encoding }) => {
+            assert!(font == "F1" || font == "F2", "{font}");
+            assert_eq!(encoding, "WinAosiEncoding");
+        }
+        other => panic!("expected the encoding to be named, got {other:?}"),
+    }
+    assert_worker_refuses_pdf(&damaged, "WinAosiEncoding", "encoding");
+}
+
+#[test]
 fn damaged_pdfs_end_the_worker_cleanly() {
     let documents = sample_site().join("documents");
     let mut inputs: Vec<Vec<u8>> = garbage();

@@ -158,6 +158,10 @@ pub enum DocumentError {
     PdfMissingObject { number: u32, generation: u16 },
     #[error("cannot read PDF: font /{font} has no /{key} name")]
     PdfFont { font: String, key: &'static str },
+    #[error(
+        "cannot read PDF: font /{font} names the encoding /{encoding}, which is not one of the standard ones"
+    )]
+    PdfEncoding { font: String, encoding: String },
     #[error("cannot read PDF: page {page}: {problem}")]
     PdfContent { page: u32, problem: String },
     #[error("cannot read {format}: {reason}")]
@@ -349,8 +353,46 @@ fn check_font(
     if subtype != b"Type3" && name_of(b"BaseFont").is_none() {
         return Err(font_error("BaseFont"));
     }
-    Ok(())
+    if subtype == b"Type0" {
+        // A composite font's encoding is a CMap, which pdf-extract reads another way.
+        return Ok(());
+    }
+    // A simple font's encoding is a standard name, or a dictionary of differences from one.
+    let encoding = match font.get(b"Encoding") {
+        Ok(lopdf::Object::Reference(id)) => document.get_object(*id).ok(),
+        Ok(other) => Some(other),
+        Err(_) => None,
+    };
+    let named = match encoding {
+        Some(lopdf::Object::Name(encoding)) => Some(encoding.clone()),
+        Some(lopdf::Object::Dictionary(encoding)) => {
+            let base = match encoding.get(b"BaseEncoding") {
+                Ok(lopdf::Object::Reference(id)) => document.get_object(*id).ok(),
+                Ok(other) => Some(other),
+                Err(_) => None,
+            };
+            base.and_then(|base| base.as_name().ok())
+                .map(<[u8]>::to_vec)
+        }
+        _ => None,
+    };
+    match named {
+        Some(encoding) if !STANDARD_ENCODINGS.contains(&encoding.as_slice()) => {
+            Err(DocumentError::PdfEncoding {
+                font: name.to_string(),
+                encoding: String::from_utf8_lossy(&encoding).into_owned(),
+            })
+        }
+        _ => Ok(()),
+    }
 }
+
+/// The encodings pdf-extract 0.12 has tables for; it panics on any other name.
+const STANDARD_ENCODINGS: [&[u8]; 3] = [
+    b"MacRomanEncoding",
+    b"MacExpertEncoding",
+    b"WinAnsiEncoding",
+];
 
 /// A kind of operand an operator of a content stream takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
