@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Soak test: mixed search, suggest and browse load against `serve` for ten minutes,
 # with a full recrawl and index swap half way through. Passes when no request failed (wrk
-# counts every non-2xx answer; the query list holds only valid queries), the server's own
-# counts show no 5xx, the server switched to the new generation, and its resident memory over
-# the last 30 seconds is within 10 % of what it was over the 30 seconds after warm-up
-# (medians of samples taken every 2 seconds, so one moment's allocation does not decide it).
+# counts 4xx and 5xx answers and socket errors; the query list holds only valid queries),
+# the server's own counts show no 5xx, the server switched to the new generation, and its
+# resident memory over the last 30 seconds has grown by at most 10 % on what it was over the
+# 30 seconds after warm-up (medians of samples taken every 2 seconds, so one moment's
+# allocation does not decide it).
 #
 #   scripts/soak.sh [SECONDS]                     default 600, release build
 #   SOAK_PROFILE=debug scripts/soak.sh [SECONDS]  the debug build (no release build needed)

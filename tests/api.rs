@@ -217,6 +217,28 @@ async fn bad_parameters_are_400_with_json_errors() {
 }
 
 #[tokio::test]
+async fn a_method_a_route_does_not_answer_is_405_with_json() {
+    let harness = harness(true, None);
+    let (status, body) = call(&harness.app, "POST", "/search?q=x", None).await;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(body["error"]["code"], "method_not_allowed");
+}
+
+#[tokio::test]
+async fn flags_take_any_case_and_the_error_lists_the_accepted_words() {
+    let harness = harness(true, None);
+    let (status, body) = call(&harness.app, "GET", "/search?q=costs&explain=TRUE", None).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body["results"][0]["explain"].is_object(), "{body}");
+    let (status, body) = call(&harness.app, "GET", "/search?q=costs&facets=maybe", None).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        body["error"]["message"],
+        "`facets` must be true, false, yes, no, 1 or 0, not `maybe`"
+    );
+}
+
+#[tokio::test]
 async fn odd_queries_never_fail() {
     let harness = harness(true, None);
     let long = "a".repeat(10_000);

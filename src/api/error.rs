@@ -19,6 +19,8 @@ pub enum ApiError {
     /// No index has been built yet.
     NoIndex,
     NotFound,
+    /// A route that exists, asked with a method it does not answer (`POST /search`).
+    MethodNotAllowed,
     /// A missing or wrong admin token. Says nothing more.
     Unauthorized,
     /// A config change that does not validate; the message names the file and key.
@@ -71,6 +73,7 @@ impl ApiError {
             ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
             ApiError::NoIndex => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
             ApiError::InvalidConfig(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Rejected { .. } => StatusCode::UNPROCESSABLE_ENTITY,
@@ -156,6 +159,10 @@ impl IntoResponse for ApiError {
                 "the search index has not been built yet: run `offer-search crawl`".to_string(),
             ),
             ApiError::NotFound => ("not_found", "no such page".to_string()),
+            ApiError::MethodNotAllowed => (
+                "method_not_allowed",
+                "this route does not answer that method".to_string(),
+            ),
             ApiError::Unauthorized => ("unauthorized", "unauthorized".to_string()),
             ApiError::InvalidConfig(message) => ("invalid_config", message),
             ApiError::Rejected {
@@ -193,4 +200,8 @@ impl IntoResponse for ApiError {
 
 pub async fn not_found() -> ApiError {
     ApiError::NotFound
+}
+
+pub async fn method_not_allowed() -> ApiError {
+    ApiError::MethodNotAllowed
 }

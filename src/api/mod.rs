@@ -150,6 +150,7 @@ pub fn router(state: AppState) -> Router {
     let settings = state.config.load().api.limits;
     let limits = limits::Limits::new(&settings);
     app.fallback(error::not_found)
+        .method_not_allowed_fallback(error::method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(
             limits,
             limits::enforce,

@@ -161,12 +161,15 @@ fn parse_number(text: &str, name: &'static str) -> Result<usize, ApiError> {
 }
 
 fn parse_flag(text: &str, name: &str) -> Result<bool, ApiError> {
-    match text {
+    match text.to_ascii_lowercase().as_str() {
         "" | "true" | "1" | "yes" => Ok(true),
         "false" | "0" | "no" => Ok(false),
-        other => Err(ApiError::bad_request(
+        _ => Err(ApiError::bad_request(
             "bad_flag",
-            format!("`{name}` must be true or false, not `{}`", clip(other)),
+            format!(
+                "`{name}` must be true, false, yes, no, 1 or 0, not `{}`",
+                clip(text)
+            ),
         )),
     }
 }
