@@ -113,7 +113,8 @@ pub struct ErrorBody {
 pub struct ErrorDetail {
     /// Stable, for programs: `empty_query`, `bad_limit`, `bad_offset`, `bad_flag`,
     /// `bad_kind`, `bad_section`, `bad_audience`, `bad_letter`, `bad_url`, `unknown_url`,
-    /// `bad_rank`, `bad_event`, `bad_query_string`, `no_index`, `not_found`, `internal`.
+    /// `bad_rank`, `bad_event`, `bad_query_string`, `no_index`, `not_found`, `method_not_allowed`,
+    /// `internal`.
     pub code: String,
     /// For people: what was wrong, naming the parameter.
     pub message: String,
