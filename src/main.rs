@@ -261,11 +261,24 @@ fn main() -> std::process::ExitCode {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(err) if is_broken_pipe(&err) => std::process::ExitCode::SUCCESS,
         Err(err) => {
-            // One line, whole cause chain: what failed, on which input, and why.
-            eprintln!("error: {err:#}");
+            eprintln!("error: {}", one_line(&err));
             std::process::ExitCode::FAILURE
         }
     }
+}
+
+/// The whole cause chain on one line: what failed, on which input, and why. A cause that
+/// the message before it already quotes is not repeated.
+fn one_line(err: &anyhow::Error) -> String {
+    let mut line = err.to_string();
+    for cause in err.chain().skip(1) {
+        let text = cause.to_string();
+        if !line.contains(&text) {
+            line.push_str(": ");
+            line.push_str(&text);
+        }
+    }
+    line
 }
 
 /// Whether output stopped because the reader of our stdout went away.
@@ -1043,5 +1056,26 @@ fn import_tracker(folders: &Folders, file: &Path) -> anyhow::Result<()> {
             )
         }
         Err(err) => Err(err.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("cannot read `x.toml`: {source}")]
+    struct Quoting {
+        source: std::io::Error,
+    }
+
+    #[test]
+    fn the_error_line_names_each_cause_once() {
+        let missing = || std::io::Error::new(std::io::ErrorKind::NotFound, "no such file");
+        let quoted = anyhow::Error::new(Quoting { source: missing() });
+        assert_eq!(one_line(&quoted), "cannot read `x.toml`: no such file");
+
+        let chained = anyhow::Error::new(missing()).context("cannot open the index");
+        assert_eq!(one_line(&chained), "cannot open the index: no such file");
     }
 }
