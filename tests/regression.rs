@@ -332,6 +332,22 @@ fn pdf_font_with_an_unknown_encoding_is_a_clean_error() {
 }
 
 #[test]
+fn pdf_simple_font_marked_composite_is_a_clean_error() {
+    // Found by the `pdf` fuzz target: `/Subtype /Type1` turned into `/Type0` makes a simple
+    // font a composite one, which pdf-extract 0.12 reads with
+    // `expect("Descendant fonts required")`.
+    let damaged = sample_pdf_with(b"/Subtype /Type1", b"/Subtype /Type0");
+    match extract_pdf(&damaged) {
+        Err(DocumentError::PdfCompositeFont { font, problem }) => {
+            assert!(font == "F1" || font == "F2", "{font}");
+            assert_eq!(problem, "has no /DescendantFonts array holding a font");
+        }
+        other => panic!("expected the font to be named, got {other:?}"),
+    }
+    assert_worker_refuses_pdf(&damaged, "/DescendantFonts", "missing array");
+}
+
+#[test]
 fn damaged_pdfs_end_the_worker_cleanly() {
     let documents = sample_site().join("documents");
     let mut inputs: Vec<Vec<u8>> = garbage();

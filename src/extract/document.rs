@@ -162,6 +162,8 @@ pub enum DocumentError {
         "cannot read PDF: font /{font} names the encoding /{encoding}, which is not one of the standard ones"
     )]
     PdfEncoding { font: String, encoding: String },
+    #[error("cannot read PDF: composite font /{font} {problem}")]
+    PdfCompositeFont { font: String, problem: &'static str },
     #[error("cannot read PDF: page {page}: {problem}")]
     PdfContent { page: u32, problem: String },
     #[error("cannot read {format}: {reason}")]
@@ -354,8 +356,7 @@ fn check_font(
         return Err(font_error("BaseFont"));
     }
     if subtype == b"Type0" {
-        // A composite font's encoding is a CMap, which pdf-extract reads another way.
-        return Ok(());
+        return check_composite_font(document, name, font);
     }
     // A simple font's encoding is a standard name, or a dictionary of differences from one.
     let encoding = match font.get(b"Encoding") {
@@ -384,6 +385,50 @@ fn check_font(
             })
         }
         _ => Ok(()),
+    }
+}
+
+/// A composite (`Type0`) font has what pdf-extract 0.12 reads with `expect`: a
+/// `/DescendantFonts` array whose first item is a dictionary, and an `/Encoding` that is a
+/// CMap stream or one of the names it knows (`Identity-H`, `Identity-V`).
+fn check_composite_font(
+    document: &lopdf::Document,
+    name: &str,
+    font: &lopdf::Dictionary,
+) -> Result<(), DocumentError> {
+    use lopdf::Object;
+
+    let resolve = |object: &'_ Object| -> Option<Object> {
+        match object {
+            Object::Reference(id) => document.get_object(*id).ok().cloned(),
+            other => Some(other.clone()),
+        }
+    };
+    let problem = |problem: &'static str| DocumentError::PdfCompositeFont {
+        font: name.to_string(),
+        problem,
+    };
+    let descendants = font.get(b"DescendantFonts").ok().and_then(resolve);
+    let first = match &descendants {
+        Some(Object::Array(items)) => items.first().and_then(resolve),
+        _ => None,
+    };
+    if !matches!(first, Some(Object::Dictionary(_))) {
+        return Err(problem("has no /DescendantFonts array holding a font"));
+    }
+    match font.get(b"Encoding").ok().and_then(resolve) {
+        None => Err(problem("has no /Encoding")),
+        Some(Object::Stream(_)) => Ok(()),
+        Some(Object::Name(encoding)) if encoding == b"Identity-H" || encoding == b"Identity-V" => {
+            Ok(())
+        }
+        Some(Object::Name(encoding)) => Err(DocumentError::PdfEncoding {
+            font: name.to_string(),
+            encoding: String::from_utf8_lossy(&encoding).into_owned(),
+        }),
+        Some(_) => Err(problem(
+            "has an /Encoding that is neither a name nor a CMap",
+        )),
     }
 }
 
