@@ -338,13 +338,35 @@ fn pdf_simple_font_marked_composite_is_a_clean_error() {
     // `expect("Descendant fonts required")`.
     let damaged = sample_pdf_with(b"/Subtype /Type1", b"/Subtype /Type0");
     match extract_pdf(&damaged) {
-        Err(DocumentError::PdfCompositeFont { font, problem }) => {
+        Err(DocumentError::PdfFontShape { font, problem }) => {
             assert!(font == "F1" || font == "F2", "{font}");
-            assert_eq!(problem, "has no /DescendantFonts array holding a font");
+            assert_eq!(
+                problem,
+                "is a composite font without a /DescendantFonts array holding a font"
+            );
         }
         other => panic!("expected the font to be named, got {other:?}"),
     }
     assert_worker_refuses_pdf(&damaged, "/DescendantFonts", "missing array");
+}
+
+#[test]
+fn pdf_simple_font_marked_type3_is_a_clean_error() {
+    // Found by the `pdf` fuzz target: `/Subtype /Type1` turned into `/Type3` makes a
+    // Helvetica font a Type 3 one without the `/FirstChar`, `/LastChar` and `/Widths` that
+    // pdf-extract 0.12 reads with `expect`.
+    let damaged = sample_pdf_with(b"/Subtype /Type1", b"/Subtype /Type3");
+    match extract_pdf(&damaged) {
+        Err(DocumentError::PdfFontShape { font, problem }) => {
+            assert!(font == "F1" || font == "F2", "{font}");
+            assert_eq!(
+                problem,
+                "is a Type 3 font without /FirstChar and /LastChar numbers"
+            );
+        }
+        other => panic!("expected the font to be named, got {other:?}"),
+    }
+    assert_worker_refuses_pdf(&damaged, "/FirstChar", "missing keys");
 }
 
 #[test]

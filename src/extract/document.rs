@@ -162,8 +162,8 @@ pub enum DocumentError {
         "cannot read PDF: font /{font} names the encoding /{encoding}, which is not one of the standard ones"
     )]
     PdfEncoding { font: String, encoding: String },
-    #[error("cannot read PDF: composite font /{font} {problem}")]
-    PdfCompositeFont { font: String, problem: &'static str },
+    #[error("cannot read PDF: font /{font} {problem}")]
+    PdfFontShape { font: String, problem: &'static str },
     #[error("cannot read PDF: page {page}: {problem}")]
     PdfContent { page: u32, problem: String },
     #[error("cannot read {format}: {reason}")]
@@ -358,6 +358,9 @@ fn check_font(
     if subtype == b"Type0" {
         return check_composite_font(document, name, font);
     }
+    if subtype == b"Type3" {
+        check_type3_font(document, name, font)?;
+    }
     // A simple font's encoding is a standard name, or a dictionary of differences from one.
     let encoding = match font.get(b"Encoding") {
         Ok(lopdf::Object::Reference(id)) => document.get_object(*id).ok(),
@@ -388,6 +391,58 @@ fn check_font(
     }
 }
 
+/// A `Type3` font has what pdf-extract 0.12 reads with `expect` and `assert`: an `/Encoding`
+/// name or dictionary, `/FirstChar` and `/LastChar` integers, and a `/Widths` array of
+/// numbers, one for each code from the first to the last.
+fn check_type3_font(
+    document: &lopdf::Document,
+    name: &str,
+    font: &lopdf::Dictionary,
+) -> Result<(), DocumentError> {
+    use lopdf::Object;
+
+    let problem = |problem: &'static str| DocumentError::PdfFontShape {
+        font: name.to_string(),
+        problem,
+    };
+    let encoding = match font.get(b"Encoding") {
+        Ok(Object::Reference(id)) => document.get_object(*id).ok(),
+        Ok(other) => Some(other),
+        Err(_) => None,
+    };
+    if !matches!(encoding, Some(Object::Name(_) | Object::Dictionary(_))) {
+        return Err(problem(
+            "is a Type 3 font without an /Encoding name or dictionary",
+        ));
+    }
+    // pdf-extract takes these two as they stand, without following a reference.
+    let (Ok(Object::Integer(first)), Ok(Object::Integer(last))) =
+        (font.get(b"FirstChar"), font.get(b"LastChar"))
+    else {
+        return Err(problem(
+            "is a Type 3 font without /FirstChar and /LastChar numbers",
+        ));
+    };
+    let widths = match font.get(b"Widths") {
+        Ok(Object::Reference(id)) => document.get_object(*id).ok(),
+        Ok(other) => Some(other),
+        Err(_) => None,
+    };
+    let Some(Object::Array(widths)) = widths else {
+        return Err(problem("is a Type 3 font without a /Widths array"));
+    };
+    let numbers = widths
+        .iter()
+        .all(|width| matches!(width, Object::Integer(_) | Object::Real(_)));
+    let count = i64::try_from(widths.len()).unwrap_or(i64::MAX);
+    if !numbers || first.checked_add(count).and_then(|end| end.checked_sub(1)) != Some(*last) {
+        return Err(problem(
+            "is a Type 3 font whose /Widths are not one number per code from /FirstChar to /LastChar",
+        ));
+    }
+    Ok(())
+}
+
 /// A composite (`Type0`) font has what pdf-extract 0.12 reads with `expect`: a
 /// `/DescendantFonts` array whose first item is a dictionary, and an `/Encoding` that is a
 /// CMap stream or one of the names it knows (`Identity-H`, `Identity-V`).
@@ -404,7 +459,7 @@ fn check_composite_font(
             other => Some(other.clone()),
         }
     };
-    let problem = |problem: &'static str| DocumentError::PdfCompositeFont {
+    let problem = |problem: &'static str| DocumentError::PdfFontShape {
         font: name.to_string(),
         problem,
     };
@@ -414,10 +469,12 @@ fn check_composite_font(
         _ => None,
     };
     if !matches!(first, Some(Object::Dictionary(_))) {
-        return Err(problem("has no /DescendantFonts array holding a font"));
+        return Err(problem(
+            "is a composite font without a /DescendantFonts array holding a font",
+        ));
     }
     match font.get(b"Encoding").ok().and_then(resolve) {
-        None => Err(problem("has no /Encoding")),
+        None => Err(problem("is a composite font without an /Encoding")),
         Some(Object::Stream(_)) => Ok(()),
         Some(Object::Name(encoding)) if encoding == b"Identity-H" || encoding == b"Identity-V" => {
             Ok(())
