@@ -124,7 +124,8 @@ fn stream(dictionary: &str, content: &str) -> Vec<u8> {
     .into_bytes()
 }
 
-/// A page whose font names an encoding pdf-extract does not know: it panics.
+/// A page whose font names a ToUnicode map pdf-extract does not know: it panics (a `todo!`
+/// that the checks before it do not cover).
 fn panicking_pdf() -> Vec<u8> {
     pdf(&[
         b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
@@ -133,7 +134,9 @@ fn panicking_pdf() -> Vec<u8> {
           /Resources << /Font << /F1 5 0 R >> >> >>"
             .to_vec(),
         stream("", "BT /F1 12 Tf (Hello) Tj ET"),
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /Bogus >>".to_vec(),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding \
+          /ToUnicode /Bogus >>"
+            .to_vec(),
     ])
 }
 
