@@ -275,6 +275,22 @@ fn pdf_font_operator_with_a_number_for_the_font_is_a_clean_error() {
 }
 
 #[test]
+fn pdf_text_shown_before_a_font_is_selected_is_a_clean_error() {
+    // Found by the `pdf` fuzz target: text shown with no font selected made pdf-extract 0.12
+    // panic on `font.as_ref().unwrap()`. A font selected inside `q` ... `Q` is forgotten
+    // after it, as the graphics state is restored.
+    let damaged = sample_pdf_with_content("/F1 18.00 Tf", "q /F1 18.00 Tf Q");
+    match extract_pdf(&damaged) {
+        Err(DocumentError::PdfContent { page, problem }) => {
+            assert_eq!(page, 1);
+            assert_eq!(problem, "`Tj` shows text before a `Tf` selects a font");
+        }
+        other => panic!("expected the missing font to be named, got {other:?}"),
+    }
+    assert_worker_refuses_pdf(&damaged, "`Tf`", "operator");
+}
+
+#[test]
 fn pdf_font_operator_naming_a_font_the_page_lacks_is_a_clean_error() {
     // pdf-extract 0.12 looks the font up in the page's resources with `expect`.
     let damaged = sample_pdf_with_content("/F1 18.00 Tf", "/F9 18.00 Tf");

@@ -649,8 +649,9 @@ fn check_page_boxes(document: &lopdf::Document) -> Result<(), DocumentError> {
 /// [`READ_OPERANDS`], and looks up the font each `Tf` selects in the page's resources with
 /// `expect`. So a stream that does not decode, an operator with too few operands or one of
 /// the wrong kind (a number where `Tf` takes a font name), or a font the resources do not
-/// hold made it panic; each is now [`DocumentError::PdfContent`], naming the page. The
-/// content of form objects drawn with `Do` is not checked.
+/// hold made it panic, as did text shown before any `Tf` selected a font; each is now
+/// [`DocumentError::PdfContent`], naming the page. The content of form objects drawn with
+/// `Do` is not checked.
 fn check_page_content(document: &lopdf::Document) -> Result<(), DocumentError> {
     for (page, page_id) in document.get_pages() {
         let problem = |problem: String| DocumentError::PdfContent { page, problem };
@@ -663,8 +664,23 @@ fn check_page_content(document: &lopdf::Document) -> Result<(), DocumentError> {
         let content = lopdf::content::Content::decode(&content)
             .map_err(|err| problem(format!("its content stream does not parse: {err}")))?;
         let fonts = page_fonts(document, page_dict);
+        // Whether a font is selected, saved and restored with the graphics state as `q` and
+        // `Q` do: pdf-extract unwraps the current font when text is shown.
+        let mut font_selected = false;
+        let mut saved: Vec<bool> = Vec::new();
         for operation in &content.operations {
             let operator = operation.operator.as_str();
+            match operator {
+                "q" => saved.push(font_selected),
+                "Q" => font_selected = saved.pop().unwrap_or(font_selected),
+                "Tf" => font_selected = true,
+                "Tj" | "TJ" if !font_selected => {
+                    return Err(problem(format!(
+                        "`{operator}` shows text before a `Tf` selects a font"
+                    )));
+                }
+                _ => {}
+            }
             let Some((_, wanted, exact)) =
                 READ_OPERANDS.iter().find(|(name, _, _)| *name == operator)
             else {
