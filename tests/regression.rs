@@ -352,18 +352,11 @@ fn pdf_simple_font_marked_composite_is_a_clean_error() {
     // Found by the `pdf` fuzz target: `/Subtype /Type1` turned into `/Type0` makes a simple
     // font a composite one, which pdf-extract 0.12 reads with
     // `expect("Descendant fonts required")`.
-    let damaged = sample_pdf_with(b"/Subtype /Type1", b"/Subtype /Type0");
-    match extract_pdf(&damaged) {
-        Err(DocumentError::PdfFontShape { font, problem }) => {
-            assert!(font == "F1" || font == "F2", "{font}");
-            assert_eq!(
-                problem,
-                "is a composite font without a /DescendantFonts array holding a font"
-            );
-        }
-        other => panic!("expected the font to be named, got {other:?}"),
-    }
-    assert_worker_refuses_pdf(&damaged, "/DescendantFonts", "missing array");
+    assert_font_shape_refused(
+        b"/Subtype /Type0",
+        "is a composite font without a /DescendantFonts array holding a font",
+        "/DescendantFonts",
+    );
 }
 
 #[test]
@@ -371,18 +364,25 @@ fn pdf_simple_font_marked_type3_is_a_clean_error() {
     // Found by the `pdf` fuzz target: `/Subtype /Type1` turned into `/Type3` makes a
     // Helvetica font a Type 3 one without the `/FirstChar`, `/LastChar` and `/Widths` that
     // pdf-extract 0.12 reads with `expect`.
-    let damaged = sample_pdf_with(b"/Subtype /Type1", b"/Subtype /Type3");
+    assert_font_shape_refused(
+        b"/Subtype /Type3",
+        "is a Type 3 font without /FirstChar and /LastChar numbers",
+        "/FirstChar",
+    );
+}
+
+/// The sample PDF with its Type 1 fonts' subtype replaced by `subtype` is refused in
+/// process with `expected` for one of its fonts, and by the worker naming `named`.
+fn assert_font_shape_refused(subtype: &[u8], expected: &str, named: &str) {
+    let damaged = sample_pdf_with(b"/Subtype /Type1", subtype);
     match extract_pdf(&damaged) {
         Err(DocumentError::PdfFontShape { font, problem }) => {
             assert!(font == "F1" || font == "F2", "{font}");
-            assert_eq!(
-                problem,
-                "is a Type 3 font without /FirstChar and /LastChar numbers"
-            );
+            assert_eq!(problem, expected);
         }
         other => panic!("expected the font to be named, got {other:?}"),
     }
-    assert_worker_refuses_pdf(&damaged, "/FirstChar", "missing keys");
+    assert_worker_refuses_pdf(&damaged, named, "font's missing keys");
 }
 
 #[test]

@@ -332,6 +332,26 @@ fn check_page_objects(document: &lopdf::Document) -> Result<(), DocumentError> {
     Ok(())
 }
 
+/// `object`, or the object it refers to: one reference followed, as pdf-extract does.
+fn followed<'a>(
+    document: &'a lopdf::Document,
+    object: &'a lopdf::Object,
+) -> Option<&'a lopdf::Object> {
+    match object {
+        lopdf::Object::Reference(id) => document.get_object(*id).ok(),
+        other => Some(other),
+    }
+}
+
+/// The value of `key` in `dict`, with one reference followed.
+fn value_of<'a>(
+    document: &'a lopdf::Document,
+    dict: &'a lopdf::Dictionary,
+    key: &[u8],
+) -> Option<&'a lopdf::Object> {
+    followed(document, dict.get(key).ok()?)
+}
+
 /// A font of a resource dictionary has the names pdf-extract reads without a fallback:
 /// `/Subtype`, and `/BaseFont` for every subtype but `Type3`.
 fn check_font(
@@ -340,11 +360,7 @@ fn check_font(
     font: &lopdf::Dictionary,
 ) -> Result<(), DocumentError> {
     let name_of = |key: &[u8]| {
-        let object = font.get(key).ok()?;
-        let object = match object {
-            lopdf::Object::Reference(id) => document.get_object(*id).ok()?,
-            other => other,
-        };
+        let object = value_of(document, font, key)?;
         object.as_name().ok().map(<[u8]>::to_vec)
     };
     let font_error = |key: &'static str| DocumentError::PdfFont {
@@ -362,22 +378,11 @@ fn check_font(
         check_type3_font(document, name, font)?;
     }
     // A simple font's encoding is a standard name, or a dictionary of differences from one.
-    let encoding = match font.get(b"Encoding") {
-        Ok(lopdf::Object::Reference(id)) => document.get_object(*id).ok(),
-        Ok(other) => Some(other),
-        Err(_) => None,
-    };
-    let named = match encoding {
+    let named = match value_of(document, font, b"Encoding") {
         Some(lopdf::Object::Name(encoding)) => Some(encoding.clone()),
-        Some(lopdf::Object::Dictionary(encoding)) => {
-            let base = match encoding.get(b"BaseEncoding") {
-                Ok(lopdf::Object::Reference(id)) => document.get_object(*id).ok(),
-                Ok(other) => Some(other),
-                Err(_) => None,
-            };
-            base.and_then(|base| base.as_name().ok())
-                .map(<[u8]>::to_vec)
-        }
+        Some(lopdf::Object::Dictionary(encoding)) => value_of(document, encoding, b"BaseEncoding")
+            .and_then(|base| base.as_name().ok())
+            .map(<[u8]>::to_vec),
         _ => None,
     };
     match named {
@@ -405,11 +410,7 @@ fn check_type3_font(
         font: name.to_string(),
         problem,
     };
-    let encoding = match font.get(b"Encoding") {
-        Ok(Object::Reference(id)) => document.get_object(*id).ok(),
-        Ok(other) => Some(other),
-        Err(_) => None,
-    };
+    let encoding = value_of(document, font, b"Encoding");
     if !matches!(encoding, Some(Object::Name(_) | Object::Dictionary(_))) {
         return Err(problem(
             "is a Type 3 font without an /Encoding name or dictionary",
@@ -423,12 +424,7 @@ fn check_type3_font(
             "is a Type 3 font without /FirstChar and /LastChar numbers",
         ));
     };
-    let widths = match font.get(b"Widths") {
-        Ok(Object::Reference(id)) => document.get_object(*id).ok(),
-        Ok(other) => Some(other),
-        Err(_) => None,
-    };
-    let Some(Object::Array(widths)) = widths else {
+    let Some(Object::Array(widths)) = value_of(document, font, b"Widths") else {
         return Err(problem("is a Type 3 font without a /Widths array"));
     };
     let numbers = widths
@@ -453,19 +449,12 @@ fn check_composite_font(
 ) -> Result<(), DocumentError> {
     use lopdf::Object;
 
-    let resolve = |object: &'_ Object| -> Option<Object> {
-        match object {
-            Object::Reference(id) => document.get_object(*id).ok().cloned(),
-            other => Some(other.clone()),
-        }
-    };
     let problem = |problem: &'static str| DocumentError::PdfFontShape {
         font: name.to_string(),
         problem,
     };
-    let descendants = font.get(b"DescendantFonts").ok().and_then(resolve);
-    let first = match &descendants {
-        Some(Object::Array(items)) => items.first().and_then(resolve),
+    let first = match value_of(document, font, b"DescendantFonts") {
+        Some(Object::Array(items)) => items.first().and_then(|item| followed(document, item)),
         _ => None,
     };
     if !matches!(first, Some(Object::Dictionary(_))) {
@@ -473,7 +462,7 @@ fn check_composite_font(
             "is a composite font without a /DescendantFonts array holding a font",
         ));
     }
-    match font.get(b"Encoding").ok().and_then(resolve) {
+    match value_of(document, font, b"Encoding") {
         None => Err(problem("is a composite font without an /Encoding")),
         Some(Object::Stream(_)) => Ok(()),
         Some(Object::Name(encoding)) if encoding == b"Identity-H" || encoding == b"Identity-V" => {
@@ -481,7 +470,7 @@ fn check_composite_font(
         }
         Some(Object::Name(encoding)) => Err(DocumentError::PdfEncoding {
             font: name.to_string(),
-            encoding: String::from_utf8_lossy(&encoding).into_owned(),
+            encoding: String::from_utf8_lossy(encoding).into_owned(),
         }),
         Some(_) => Err(problem(
             "has an /Encoding that is neither a name nor a CMap",
@@ -584,13 +573,13 @@ const READ_OPERANDS: &[(&str, &[Operand], bool)] = {
 fn check_page_boxes(document: &lopdf::Document) -> Result<(), DocumentError> {
     use lopdf::Object;
 
-    /// The array `object` is or refers to, as pdf-extract finds it.
-    fn array<'a>(document: &'a lopdf::Document, object: &'a Object) -> Option<&'a Vec<Object>> {
-        let object = match object {
-            Object::Reference(id) => document.get_object(*id).ok()?,
-            other => other,
-        };
-        object.as_array().ok()
+    /// The array `key` holds or refers to, as pdf-extract finds it.
+    fn array<'a>(
+        document: &'a lopdf::Document,
+        dict: &'a lopdf::Dictionary,
+        key: &[u8],
+    ) -> Option<&'a Vec<Object>> {
+        value_of(document, dict, key)?.as_array().ok()
     }
     fn is_box(items: &[Object]) -> bool {
         items.len() >= 4
@@ -610,7 +599,7 @@ fn check_page_boxes(document: &lopdf::Document) -> Result<(), DocumentError> {
         let mut node = page_dict;
         let mut seen: HashSet<lopdf::ObjectId> = HashSet::new();
         loop {
-            if let Some(items) = node.get(b"MediaBox").ok().and_then(|o| array(document, o)) {
+            if let Some(items) = array(document, node, b"MediaBox") {
                 media_box = Some(items);
                 break;
             }
@@ -632,10 +621,7 @@ fn check_page_boxes(document: &lopdf::Document) -> Result<(), DocumentError> {
             }
             Some(_) => {}
         }
-        if let Some(items) = page_dict
-            .get(b"ArtBox")
-            .ok()
-            .and_then(|o| array(document, o))
+        if let Some(items) = array(document, page_dict, b"ArtBox")
             && !is_box(items)
         {
             return Err(problem("its /ArtBox is not four numbers"));
