@@ -93,6 +93,7 @@ impl Engine {
                 path: suggestions_path.clone(),
                 source,
             })?;
+        suggester.warm_short_prefixes();
         let browse_path = generation.browse_path();
         let atoz = match std::fs::read(&browse_path) {
             Ok(bytes) => AtoZ::from_json(&bytes).map_err(|err| SearchError::Vocabulary {

@@ -6,9 +6,10 @@
 //! word and checks the other words against each candidate, so it costs a range scan plus
 //! the candidates, not a pass over the whole site: cheap enough for every key press.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::Path;
+use std::sync::{Arc, RwLock};
 
 use serde::Serialize;
 
@@ -74,12 +75,22 @@ struct Entry {
     weight: f32,
 }
 
+/// Entry ids with their scores, best first.
+type Ranking = Arc<[(f32, u32)]>;
+
+/// Typed text of one word this short or shorter is answered from [`Suggester::short`].
+const SHORT_PREFIX_CHARS: usize = 2;
+
 /// The suggestions of one generation.
 #[derive(Debug, Default)]
 pub struct Suggester {
     entries: Vec<Entry>,
     /// Every word of every entry → the entries holding it.
     by_word: BTreeMap<String, Vec<u32>>,
+    /// The best [`MAX_SUGGESTIONS`] for a one- or two-letter first word, kept once asked:
+    /// on a large site such a prefix has tens of thousands of candidates, and it is what
+    /// every search box sends first.
+    short: RwLock<HashMap<String, Ranking>>,
 }
 
 /// Words for matching: lower case, accents folded, split at anything but letters and digits.
@@ -218,6 +229,10 @@ impl Suggester {
             return;
         }
         let id = self.entries.len() as u32;
+        self.short
+            .get_mut()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clear();
         let distinct: HashSet<&String> = words.iter().collect();
         for word in distinct {
             self.by_word.entry(word.clone()).or_default().push(id);
@@ -253,12 +268,72 @@ impl Suggester {
         let Some((last, complete)) = typed_words.split_last() else {
             return Vec::new();
         };
+        let wanted = limit.min(MAX_SUGGESTIONS);
+        if wanted == 0 {
+            return Vec::new();
+        }
+        let found = if complete.is_empty() && last.chars().count() <= SHORT_PREFIX_CHARS {
+            self.short_prefix(last)
+        } else {
+            self.ranked(complete, last, wanted).into()
+        };
+        found
+            .iter()
+            .take(wanted)
+            .map(|(score, id)| (*score, self.entries[*id as usize].suggestion.clone()))
+            .collect()
+    }
 
+    /// Ranks every one-letter prefix now, so that the first key press of the first visitor
+    /// after a new generation does not pay for it.
+    pub fn warm_short_prefixes(&self) {
+        let letters: HashSet<char> = self
+            .by_word
+            .keys()
+            .filter_map(|word| word.chars().next())
+            .collect();
+        for letter in letters {
+            self.short_prefix(&letter.to_string());
+        }
+    }
+
+    /// The best [`MAX_SUGGESTIONS`] for a short first word, ranked once and then kept.
+    fn short_prefix(&self, prefix: &str) -> Ranking {
+        let read = |cache: &HashMap<String, Ranking>| cache.get(prefix).cloned();
+        let kept = read(
+            &self
+                .short
+                .read()
+                .unwrap_or_else(|poisoned| poisoned.into_inner()),
+        );
+        if let Some(found) = kept {
+            return found;
+        }
+        let found: Ranking = self.ranked(&[], prefix, MAX_SUGGESTIONS).into();
+        let mut cache = self
+            .short
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        cache.insert(prefix.to_string(), found.clone());
+        found
+    }
+
+    /// Entry ids with their scores, best first, at most `wanted`: entries starting with
+    /// the typed words, then those holding them all (`last` as a prefix).
+    fn ranked(&self, complete: &[String], last: &str, wanted: usize) -> Vec<(f32, u32)> {
+        // Every candidate holds a word starting with each typed word, so the candidates of
+        // any one of them will do: the longest, which usually has the fewest.
+        let narrowest = complete
+            .iter()
+            .map(String::as_str)
+            .chain([last])
+            .max_by_key(|word| word.chars().count())
+            .unwrap_or(last);
         let mut candidates: Vec<u32> = Vec::new();
         for (_, ids) in self
             .by_word
-            .range(last.clone()..)
-            .take_while(|(word, _)| word.starts_with(last.as_str()))
+            .range(narrowest.to_string()..)
+            .take_while(|(word, _)| word.starts_with(narrowest))
         {
             candidates.extend(ids.iter().copied());
         }
@@ -282,19 +357,12 @@ impl Suggester {
                 .then_with(|| left.suggestion.text.len().cmp(&right.suggestion.text.len()))
                 .then_with(|| a.1.cmp(&b.1))
         };
-        let wanted = limit.min(MAX_SUGGESTIONS);
-        if wanted == 0 {
-            return Vec::new();
-        }
         if scored.len() > wanted {
             scored.select_nth_unstable_by(wanted - 1, order);
             scored.truncate(wanted);
         }
         scored.sort_unstable_by(order);
         scored
-            .into_iter()
-            .map(|(score, id)| (score, self.entries[id as usize].suggestion.clone()))
-            .collect()
     }
 }
 
@@ -376,6 +444,44 @@ mod tests {
         assert!(suggester.suggest("?!", 8).is_empty());
         assert!(suggester.suggest(&"x".repeat(10_000), 8).is_empty());
         assert_eq!(suggester.suggest("c", 0).len(), 0);
+    }
+
+    #[test]
+    fn kept_short_prefixes_rank_as_a_fresh_lookup_and_see_later_entries() {
+        let mut suggester = suggester(&[
+            ("Short breaks", 0.4),
+            ("Community short breaks", 0.6),
+            ("School transport", 0.4),
+            ("Speech and language therapy", 0.4),
+            ("Sensory support", 0.2),
+        ]);
+        let fresh: Vec<(f32, u32)> = suggester.ranked(&[], "s", 3);
+        for _ in 0..2 {
+            let kept = suggester.suggest_scored("S", 3);
+            let scores: Vec<f32> = kept.iter().map(|(score, _)| *score).collect();
+            let fresh_scores: Vec<f32> = fresh.iter().map(|(score, _)| *score).collect();
+            assert_eq!(scores, fresh_scores);
+            let kept_texts: Vec<&str> = kept.iter().map(|(_, s)| s.text.as_str()).collect();
+            assert_eq!(
+                kept_texts,
+                vec![
+                    "Short breaks",
+                    "School transport",
+                    "Speech and language therapy"
+                ]
+            );
+        }
+        suggester.add(
+            Suggestion {
+                text: "SENCO".into(),
+                kind: SuggestionKind::Query,
+                path: None,
+                url: None,
+            },
+            0.9,
+        );
+        assert_eq!(texts(&suggester.suggest("s", 1)), vec!["SENCO"]);
+        assert_eq!(texts(&suggester.suggest("se", 8))[0], "SENCO");
     }
 
     #[test]
