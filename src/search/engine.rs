@@ -18,6 +18,7 @@ use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::tokenizer::TokenStream;
 use tantivy::{DocAddress, DocId, Index, IndexReader, Score, SegmentReader, TantivyDocument, Term};
 
+use super::every_clause::EveryClauseBonus;
 use super::facets::{FacetCollector, FacetCounts};
 use super::query::{ParsedQuery, QueryItem, is_stop_term};
 use super::scoring::{Boost, Context, StaticFacts, boosts_for, static_factor};
@@ -802,15 +803,16 @@ impl Engine {
             .into_iter()
             .map(|item| item_query(item, weights, synonym_weight))
             .collect();
-        let mut text: Vec<(Occur, Box<dyn Query>)> = clauses
-            .iter()
-            .map(|clause| (Occur::Should, clause.box_clone()))
-            .collect();
-        if with_bonuses && clauses.len() >= 2 && config.all_words_weight > 0.0 {
-            let all = BooleanQuery::intersection(clauses.iter().map(|c| c.box_clone()).collect());
-            let weighted = BoostQuery::new(Box::new(all), config.all_words_weight);
-            text.push((Occur::Should, Box::new(weighted)));
-        }
+        let mut text: Vec<(Occur, Box<dyn Query>)> =
+            if with_bonuses && clauses.len() >= 2 && config.all_words_weight > 0.0 {
+                let words = EveryClauseBonus::new(clauses, config.all_words_weight);
+                vec![(Occur::Should, Box::new(words))]
+            } else {
+                clauses
+                    .into_iter()
+                    .map(|clause| (Occur::Should, clause))
+                    .collect()
+            };
         if with_bonuses && let Some(phrase) = whole_phrase_query(parsed, &self.fields, config) {
             text.push((Occur::Should, phrase));
         }

@@ -5,6 +5,7 @@
 //! public API's result shape.
 
 mod engine;
+mod every_clause;
 pub mod facets;
 pub mod live;
 pub mod query;
