@@ -75,6 +75,47 @@ pub fn publish_records(
         check_safe(data, num_pages)?;
     }
 
+    // The build runs on a thread of its own at background priority, and every thread it
+    // starts (tantivy's indexing threads among them) inherits that priority: `serve` and
+    // searches running beside a crawl keep the CPU they need.
+    let nice = config.site.schedule.build_nice;
+    std::thread::scope(|scope| {
+        scope
+            .spawn(move || {
+                lower_thread_priority(nice);
+                build_and_publish(data, lock, config, records, crawl_summary)
+            })
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })
+}
+
+/// Raises the calling thread's niceness to `nice` (Linux keeps niceness per thread, and a
+/// new thread starts with its creator's). Best effort: a failure leaves the priority as it
+/// was, which only makes the build compete harder.
+pub fn lower_thread_priority(nice: u8) {
+    #[cfg(target_os = "linux")]
+    if nice > 0 {
+        // SAFETY: gettid and setpriority take plain integers and touch no memory of ours.
+        let outcome = unsafe {
+            let thread = libc::gettid() as libc::id_t;
+            libc::setpriority(libc::PRIO_PROCESS, thread, libc::c_int::from(nice))
+        };
+        if outcome != 0 {
+            tracing::debug!(nice, error = %std::io::Error::last_os_error(), "build priority unchanged");
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = nice;
+}
+
+fn build_and_publish(
+    data: &DataDir,
+    lock: &CrawlLock,
+    config: &Config,
+    records: Vec<PageRecord>,
+    crawl_summary: Option<serde_json::Value>,
+) -> Result<Generation, PublishError> {
     let started = std::time::Instant::now();
     let rules = site_rules(config);
     let indexed = analyse(records, &rules);
@@ -271,5 +312,29 @@ mod tests {
         assert_eq!(forced.meta.num_pages, 4);
         publish_records(&data, &lock, &config, pages(2), None, false)?;
         Ok(())
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_lowered_build_thread_passes_its_priority_to_the_threads_it_starts() {
+        fn niceness() -> i32 {
+            // SAFETY: plain integer arguments; errno is not consulted.
+            unsafe { libc::getpriority(libc::PRIO_PROCESS, libc::gettid() as libc::id_t) }
+        }
+        let asking = niceness();
+        std::thread::spawn(|| {
+            let before = niceness();
+            let wanted = (before + 1).min(19);
+            lower_thread_priority(wanted as u8);
+            assert_eq!(niceness(), wanted);
+            let started = std::thread::spawn(niceness)
+                .join()
+                .expect("the child thread ran");
+            assert_eq!(started, wanted);
+        })
+        .join()
+        .expect("the build thread ran");
+        // Only the build thread changed, not the thread that started it.
+        assert_eq!(niceness(), asking);
     }
 }

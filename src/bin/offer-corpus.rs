@@ -23,7 +23,7 @@ use offer_search::config::Config;
 use offer_search::corpus::records::{DEFAULT_BASE_URL, mark, reusable, site_records};
 use offer_search::corpus::serve::{serve_site, write_site};
 use offer_search::corpus::{DEFAULT_SEED, Site, SiteSpec};
-use offer_search::publish::publish_records;
+use offer_search::publish::{lower_thread_priority, publish_records};
 use offer_search::store::DataDir;
 
 #[derive(Debug, Parser)]
@@ -165,6 +165,9 @@ fn index(
     };
     let base = url::Url::parse(base_url).with_context(|| format!("`{base_url}` is not a URL"))?;
     let threads = std::thread::available_parallelism().map_or(1, |count| count.get());
+    // Extraction stands in for a crawl feeding the build, so it yields to searches as the
+    // build does (`schedule.build_nice`).
+    lower_thread_priority(config.site.schedule.build_nice);
 
     let started = Instant::now();
     let site = Site::new(spec);

@@ -67,6 +67,7 @@ struct RawExtract {
 #[serde(deny_unknown_fields)]
 struct RawSchedule {
     recrawl_interval_minutes: Option<u64>,
+    build_nice: Option<u8>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -129,12 +130,27 @@ pub struct CrawlConfig {
     pub deadline: Option<Duration>,
 }
 
-/// When `serve` recrawls by itself.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// When `serve` recrawls by itself, and how hard a rebuild may compete with searches.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScheduleConfig {
     /// Time between the end of one scheduled crawl and the start of the next; `None`
     /// turns the schedule off.
     pub recrawl_interval: Option<Duration>,
+    /// Niceness (0 to 19) of the threads that build a new generation; 0 leaves them at the
+    /// priority of the process.
+    pub build_nice: u8,
+}
+
+/// Niceness of the generation build unless `schedule.build_nice` says otherwise.
+pub const DEFAULT_BUILD_NICE: u8 = 10;
+
+impl Default for ScheduleConfig {
+    fn default() -> ScheduleConfig {
+        ScheduleConfig {
+            recrawl_interval: None,
+            build_nice: DEFAULT_BUILD_NICE,
+        }
+    }
 }
 
 /// How the external link checker probes links found on crawled pages.
@@ -283,12 +299,24 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<SiteConfig, ConfigError> 
 
     let crawl = validate_crawl(path, raw.crawl, defaults.crawl)?;
     let extract = validate_extract(path, raw.extract, defaults.extract)?;
+    let build_nice = raw
+        .schedule
+        .build_nice
+        .unwrap_or(defaults.schedule.build_nice);
+    if build_nice > 19 {
+        return Err(invalid(
+            path,
+            "schedule.build_nice",
+            "must be between 0 and 19",
+        ));
+    }
     let schedule = ScheduleConfig {
         recrawl_interval: raw
             .schedule
             .recrawl_interval_minutes
             .filter(|minutes| *minutes > 0)
             .map(|minutes| Duration::from_secs(minutes.saturating_mul(60))),
+        build_nice,
     };
     let links = validate_links(path, raw.links, defaults.links)?;
 
@@ -523,6 +551,11 @@ mod tests {
             "[schedule]\nrecrawl_interval_minutes = 0\n",
         )?;
         assert_eq!(off.schedule.recrawl_interval, None);
+        assert_eq!(off.schedule.build_nice, DEFAULT_BUILD_NICE);
+        let at_once = parse(Path::new("site.toml"), "[schedule]\nbuild_nice = 0\n")?;
+        assert_eq!(at_once.schedule.build_nice, 0);
+        let err = parse(Path::new("site.toml"), "[schedule]\nbuild_nice = 20\n").unwrap_err();
+        assert!(err.to_string().contains("schedule.build_nice"), "{err}");
         Ok(())
     }
 
