@@ -58,8 +58,13 @@ impl LiveIndex {
             Err(err) => return Err(SearchError::Store(err)),
         };
         let engine = Engine::open(&generation)?;
-        self.engine.store(Some(Arc::new(engine)));
+        let previous = self.engine.swap(Some(Arc::new(engine)));
         tracing::info!(generation = generation.number, "serving index generation");
+        // The previous generation's briefs, word lists and suggestions go once the searches
+        // still using it finish; usually that is now, and the heap they held is handed back
+        // at once rather than at the next periodic trim.
+        drop(previous);
+        crate::memory::release_free_memory();
         Ok(true)
     }
 
