@@ -21,6 +21,7 @@ import sys
 import threading
 import time
 import urllib.parse
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -99,7 +100,7 @@ class Server:
         with open(f"/proc/{self.process.pid}/status", encoding="utf-8") as status:
             for line in status:
                 key, _, rest = line.partition(":")
-                if key in ("VmRSS", "VmHWM"):
+                if key in ("VmRSS", "VmHWM", "RssAnon", "RssFile"):
                     values[key] = int(rest.split()[0])
         return values
 
@@ -264,7 +265,8 @@ def main():
 
         if args.reindex:
             results["reindex"] = reindex(args, data, urls["search"],
-                                         results["rate_limited"]["search"]["rate"], out)
+                                         results["rate_limited"]["search"]["rate"], out,
+                                         servers["search"].base_url)
         results["memory_kib"] = servers["search"].memory_kib()
         results["xapian_in_process"] = xapian_in_process(args, xapian_db) if args.xapian else None
     finally:
@@ -276,9 +278,16 @@ def main():
     log(f"results in {out / 'results.json'}")
 
 
-def reindex(args, data, urls, rate, out):
+def served_generation(base_url):
+    with urllib.request.urlopen(f"{base_url}/health", timeout=10) as answer:
+        return json.load(answer).get("generation")
+
+
+def reindex(args, data, urls, rate, out, base_url):
     """Searches at `rate` while a new generation of the same site is built and published
-    into the data folder the server watches."""
+    into the data folder the server watches, then waits until the server has swapped to
+    it, so that the memory read afterwards is that of the server after a swap."""
+    before = served_generation(base_url)
     log(f"reindexing while searching at {rate}/s")
     builder = subprocess.Popen(
         [RELEASE / "offer-corpus", "index", "--pages", str(args.pages), "--seed",
@@ -291,7 +300,14 @@ def reindex(args, data, urls, rate, out):
         runs.append(oha(urls, 64, args.duration, rate))
         log(f"during reindex: p99 {runs[-1]['p99_ms']:.2f} ms")
     builder.wait()
-    return {"rate": rate, "build_secs": time.time() - started, **summarise(runs)}
+    build_secs = time.time() - started
+    deadline = time.time() + 60
+    while served_generation(base_url) == before and time.time() < deadline:
+        time.sleep(0.5)
+    swapped_to = served_generation(base_url)
+    log(f"serving generation {swapped_to} (was {before})")
+    return {"rate": rate, "build_secs": build_secs, "generation_before": before,
+            "generation_after": swapped_to, **summarise(runs)}
 
 
 def xapian_in_process(args, xapian_db):
@@ -333,7 +349,9 @@ def report(results):
         lines.append(f"search during reindex at {point['rate']}/s: p99 {point['p99_ms']:.2f} ms "
                      f"(build {point['build_secs']:.0f}s)")
     memory = results["memory_kib"]
-    lines.append(f"serve memory: RSS {memory.get('VmRSS', 0) / 1024:.0f} MiB, "
+    lines.append(f"serve memory: RSS {memory.get('VmRSS', 0) / 1024:.0f} MiB "
+                 f"(heap and other anonymous {memory.get('RssAnon', 0) / 1024:.0f} MiB, "
+                 f"mapped index files {memory.get('RssFile', 0) / 1024:.0f} MiB), "
                  f"peak {memory.get('VmHWM', 0) / 1024:.0f} MiB")
     if results.get("xapian_in_process"):
         point = results["xapian_in_process"]
