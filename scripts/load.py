@@ -306,8 +306,14 @@ def reindex(args, data, urls, rate, out, base_url):
         time.sleep(0.5)
     swapped_to = served_generation(base_url)
     log(f"serving generation {swapped_to} (was {before})")
+    # One more run at the same rate on the new generation, so that the memory read next is
+    # that of a server at work after a swap (the old generation dropped, the new one's index
+    # pages read), not a snapshot of the swap itself.
+    after = oha(urls, 64, args.duration, rate)
+    log(f"after the swap: p99 {after['p99_ms']:.2f} ms")
     return {"rate": rate, "build_secs": build_secs, "generation_before": before,
-            "generation_after": swapped_to, **summarise(runs)}
+            "generation_after": swapped_to, "after_swap_p99_ms": after["p99_ms"],
+            **summarise(runs)}
 
 
 def xapian_in_process(args, xapian_db):
