@@ -319,7 +319,10 @@ async fn trickling_server() -> Url {
                 if request_line.starts_with("GET /robots.txt ")
                     || request_line.starts_with("GET /sitemap.xml ")
                 {
-                    let missing = "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n";
+                    // The socket closes after this answer, so it must say so: a client
+                    // that reused the connection would see a reset, not the trickle.
+                    let missing = "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\
+                                   Connection: close\r\n\r\n";
                     let _ = socket.write_all(missing.as_bytes()).await;
                     return;
                 }
