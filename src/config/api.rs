@@ -114,7 +114,7 @@ impl Default for PageConfig {
 }
 
 pub(super) fn parse(path: &Path, text: &str) -> Result<ApiConfig, ConfigError> {
-    let raw: RawApiFile = toml::from_str(text).map_err(|err| parse_error(path, err))?;
+    let raw: RawApiFile = toml::from_str(text).map_err(|err| parse_error(path, text, err))?;
     let defaults = PageConfig::default();
 
     let mut cors_origins = Vec::new();

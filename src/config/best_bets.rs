@@ -125,7 +125,7 @@ fn check_target(path: &Path, key: &str, target: &str) -> Result<(), ConfigError>
 }
 
 pub(super) fn parse(path: &Path, text: &str) -> Result<BestBets, ConfigError> {
-    let raw: RawBestBets = toml::from_str(text).map_err(|err| parse_error(path, err))?;
+    let raw: RawBestBets = toml::from_str(text).map_err(|err| parse_error(path, text, err))?;
     let mut bets = Vec::new();
     for (index, bet) in raw.bet.into_iter().enumerate() {
         let key = format!("bet[{index}]");

@@ -236,7 +236,7 @@ fn validate(
 }
 
 pub(super) fn parse(path: &Path, text: &str) -> Result<ClassifyConfig, ConfigError> {
-    let raw: RawClassify = toml::from_str(text).map_err(|err| parse_error(path, err))?;
+    let raw: RawClassify = toml::from_str(text).map_err(|err| parse_error(path, text, err))?;
     validate(path, default_lists(), raw)
 }
 

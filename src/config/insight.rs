@@ -131,7 +131,7 @@ impl Default for KeywordLintConfig {
 const MAX_MONTHS: u32 = 120;
 
 pub(super) fn parse(path: &Path, text: &str) -> Result<InsightConfig, ConfigError> {
-    let raw: RawInsight = toml::from_str(text).map_err(|err| parse_error(path, err))?;
+    let raw: RawInsight = toml::from_str(text).map_err(|err| parse_error(path, text, err))?;
     let defaults = InsightConfig::default();
 
     let analytics = AnalyticsConfig {

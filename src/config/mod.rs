@@ -195,13 +195,74 @@ fn read_optional(path: &Path) -> Result<Option<String>, ConfigError> {
     }
 }
 
-/// Turns a `toml` deserialisation error into one that names the file and the key.
-fn parse_error(path: &Path, err: toml::de::Error) -> ConfigError {
-    let message = err.message().trim().to_string();
+/// Turns a `toml` deserialisation error into one that names the file, the line and the
+/// key, with the expected type in words rather than Rust's.
+fn parse_error(path: &Path, text: &str, err: toml::de::Error) -> ConfigError {
+    let mut message = plain_types(err.message().trim());
+    if let Some(span) = err.span() {
+        let (line, key) = line_and_key(text, span.start);
+        message = match key {
+            Some(key) => format!("line {line}, at `{key}`: {message}"),
+            None => format!("line {line}: {message}"),
+        };
+    }
     ConfigError::Parse {
         path: path.to_path_buf(),
         message,
     }
+}
+
+/// The 1-based line holding byte `offset` of `text`, and the dotted key written on it
+/// (under the nearest table header above it), if the line is a `key = value` line.
+fn line_and_key(text: &str, offset: usize) -> (usize, Option<String>) {
+    let offset = offset.min(text.len());
+    let before = text.get(..offset).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let current = text.lines().nth(line - 1).unwrap_or("");
+    let table = before
+        .lines()
+        .rev()
+        .map(str::trim)
+        .find(|line| line.starts_with('['))
+        .map(|header| {
+            header
+                .trim_matches(|c| c == '[' || c == ']')
+                .trim()
+                .to_string()
+        });
+    let key = current
+        .split_once('=')
+        .map(|(key, _)| key.trim().trim_matches('"').to_string())
+        .filter(|key| !key.is_empty() && !key.starts_with('#') && !key.starts_with('['));
+    let dotted = match (table, key) {
+        (Some(table), Some(key)) => Some(format!("{table}.{key}")),
+        (None, Some(key)) => Some(key),
+        (Some(table), None) if current.trim().starts_with('[') => Some(table),
+        _ => None,
+    };
+    (line, dotted)
+}
+
+/// Rust type names in serde's messages, said as a config author would.
+fn plain_types(message: &str) -> String {
+    const WORDS: [(&str, &str); 9] = [
+        ("expected u8", "expected a whole number from 0 to 255"),
+        ("expected u16", "expected a whole number from 0 to 65535"),
+        ("expected u32", "expected a whole number of 0 or more"),
+        ("expected u64", "expected a whole number of 0 or more"),
+        ("expected usize", "expected a whole number of 0 or more"),
+        ("expected i64", "expected a whole number"),
+        ("expected f32", "expected a number"),
+        ("expected f64", "expected a number"),
+        ("expected a boolean", "expected true or false"),
+    ];
+    let mut plain = message.to_string();
+    for (rust, words) in WORDS {
+        if plain.ends_with(rust) || plain.contains(&format!("{rust},")) {
+            plain = plain.replace(rust, words);
+        }
+    }
+    plain
 }
 
 fn invalid(path: &Path, key: &str, reason: impl Into<String>) -> ConfigError {
@@ -215,6 +276,23 @@ fn invalid(path: &Path, key: &str, reason: impl Into<String>) -> ConfigError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_value_of_the_wrong_type_names_its_line_and_key() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let site = dir.path().join("site.toml");
+        let text = "[crawl]\ndelay_ms = 0\n\n[schedule]\nbuild_nice = -1\n";
+        std::fs::write(&site, text).expect("write site.toml");
+        let err = Config::load(dir.path()).expect_err("a negative niceness is refused");
+        let shown = err.to_string();
+        assert!(shown.contains("site.toml"), "{shown}");
+        assert!(
+            shown.contains("line 5, at `schedule.build_nice`"),
+            "{shown}"
+        );
+        assert!(shown.contains("a whole number from 0 to 255"), "{shown}");
+        assert!(!shown.contains("u8"), "{shown}");
+    }
 
     /// The shipped `index-config/` documents the defaults: it must parse and say the same.
     #[test]

@@ -276,7 +276,7 @@ fn factor(path: &Path, key: &str, value: Option<f32>, default: f32) -> Result<f3
 }
 
 pub(super) fn parse(path: &Path, text: &str) -> Result<RankingConfig, ConfigError> {
-    let raw: RawRanking = toml::from_str(text).map_err(|err| parse_error(path, err))?;
+    let raw: RawRanking = toml::from_str(text).map_err(|err| parse_error(path, text, err))?;
     let defaults = RankingConfig::default();
     let field_defaults = &defaults.fields;
 

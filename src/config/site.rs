@@ -279,7 +279,7 @@ impl Default for ExtractConfig {
 }
 
 pub(super) fn parse(path: &Path, text: &str) -> Result<SiteConfig, ConfigError> {
-    let raw: RawSite = toml::from_str(text).map_err(|err| parse_error(path, err))?;
+    let raw: RawSite = toml::from_str(text).map_err(|err| parse_error(path, text, err))?;
     let defaults = SiteConfig::default();
 
     let mut start_urls = Vec::new();

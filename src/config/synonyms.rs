@@ -145,7 +145,7 @@ fn group_rules(
 }
 
 pub(super) fn parse(path: &Path, text: &str) -> Result<Synonyms, ConfigError> {
-    let raw: RawSynonyms = toml::from_str(text).map_err(|err| parse_error(path, err))?;
+    let raw: RawSynonyms = toml::from_str(text).map_err(|err| parse_error(path, text, err))?;
     let weight = raw.weight.unwrap_or(Synonyms::default().weight);
     if !weight.is_finite() || weight <= 0.0 || weight > 1.0 {
         return Err(invalid(path, "weight", "must be above 0 and at most 1"));
