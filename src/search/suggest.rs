@@ -310,11 +310,15 @@ impl Suggester {
             return found;
         }
         let found: Ranking = self.ranked(&[], prefix, MAX_SUGGESTIONS).into();
-        let mut cache = self
-            .short
-            .write()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        cache.insert(prefix.to_string(), found.clone());
+        // Only a prefix of some word is kept, so the cache holds at most the distinct
+        // one- and two-letter prefixes of the site's words, whatever visitors type.
+        if !found.is_empty() {
+            let mut cache = self
+                .short
+                .write()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            cache.insert(prefix.to_string(), found.clone());
+        }
         found
     }
 
@@ -482,6 +486,11 @@ mod tests {
         );
         assert_eq!(texts(&suggester.suggest("s", 1)), vec!["SENCO"]);
         assert_eq!(texts(&suggester.suggest("se", 8))[0], "SENCO");
+        // Prefixes of no word find nothing and are not kept.
+        assert!(suggester.suggest("zq", 8).is_empty());
+        assert!(suggester.suggest("漢字", 8).is_empty());
+        let kept = suggester.short.read().expect("not poisoned");
+        assert!(!kept.contains_key("zq") && !kept.contains_key("漢字"));
     }
 
     #[test]
