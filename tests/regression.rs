@@ -148,6 +148,17 @@ fn worker(kind: &str, bytes: &[u8]) -> (Option<i32>, String) {
 
 /// Asserts that the document worker refuses the PDF `bytes` (exit code 1) with a reason on
 /// stderr that holds `named`, the part of the file `what` describes.
+/// `bytes` is refused in process as a content problem of page 1, said as `expected`.
+fn assert_page_problem(bytes: &[u8], expected: &str) {
+    match extract_pdf(bytes) {
+        Err(DocumentError::PdfContent { page, problem }) => {
+            assert_eq!(page, 1);
+            assert_eq!(problem, expected);
+        }
+        other => panic!("expected page 1's problem {expected:?} to be named, got {other:?}"),
+    }
+}
+
 fn assert_worker_refuses_pdf(bytes: &[u8], named: &str, what: &str) {
     let (code, stderr) = worker("pdf", bytes);
     assert_eq!(code, Some(1), "the worker refuses the file: {stderr}");
@@ -264,13 +275,7 @@ fn pdf_font_operator_with_a_number_for_the_font_is_a_clean_error() {
     assert!(text.text.contains("Post-16 transport policy statement"));
 
     let damaged = sample_pdf_with_content("/F1 18.00 Tf", "1 18.00 Tf");
-    match extract_pdf(&damaged) {
-        Err(DocumentError::PdfContent { page, problem }) => {
-            assert_eq!(page, 1);
-            assert_eq!(problem, "operand 1 of `Tf` is a number, not a name");
-        }
-        other => panic!("expected the operator to be named, got {other:?}"),
-    }
+    assert_page_problem(&damaged, "operand 1 of `Tf` is a number, not a name");
     assert_worker_refuses_pdf(&damaged, "`Tf`", "operator");
 }
 
@@ -280,13 +285,7 @@ fn pdf_text_shown_before_a_font_is_selected_is_a_clean_error() {
     // panic on `font.as_ref().unwrap()`. A font selected inside `q` ... `Q` is forgotten
     // after it, as the graphics state is restored.
     let damaged = sample_pdf_with_content("/F1 18.00 Tf", "q /F1 18.00 Tf Q");
-    match extract_pdf(&damaged) {
-        Err(DocumentError::PdfContent { page, problem }) => {
-            assert_eq!(page, 1);
-            assert_eq!(problem, "`Tj` shows text before a `Tf` selects a font");
-        }
-        other => panic!("expected the missing font to be named, got {other:?}"),
-    }
+    assert_page_problem(&damaged, "`Tj` shows text before a `Tf` selects a font");
     assert_worker_refuses_pdf(&damaged, "`Tf`", "operator");
 }
 
@@ -294,16 +293,10 @@ fn pdf_text_shown_before_a_font_is_selected_is_a_clean_error() {
 fn pdf_font_operator_naming_a_font_the_page_lacks_is_a_clean_error() {
     // pdf-extract 0.12 looks the font up in the page's resources with `expect`.
     let damaged = sample_pdf_with_content("/F1 18.00 Tf", "/F9 18.00 Tf");
-    match extract_pdf(&damaged) {
-        Err(DocumentError::PdfContent { page, problem }) => {
-            assert_eq!(page, 1);
-            assert_eq!(
-                problem,
-                "`Tf` selects font /F9, which the page's resources do not hold"
-            );
-        }
-        other => panic!("expected the font to be named, got {other:?}"),
-    }
+    assert_page_problem(
+        &damaged,
+        "`Tf` selects font /F9, which the page's resources do not hold",
+    );
 }
 
 #[test]
@@ -312,24 +305,12 @@ fn pdf_page_cut_off_from_its_media_box_is_a_clean_error() {
     // `/Paren|`, so the page no longer inherits the `/MediaBox` its page tree holds, and
     // pdf-extract 0.12 panicked on `expect("MediaBox")`.
     let damaged = sample_pdf_with(b"/Parent 1 0 R", b"/Paren| 1 0 R");
-    match extract_pdf(&damaged) {
-        Err(DocumentError::PdfContent { page, problem }) => {
-            assert_eq!(page, 1);
-            assert_eq!(problem, "it has no /MediaBox, nor does any node above it");
-        }
-        other => panic!("expected the missing box to be named, got {other:?}"),
-    }
+    assert_page_problem(&damaged, "it has no /MediaBox, nor does any node above it");
     assert_worker_refuses_pdf(&damaged, "/MediaBox", "box");
 
     // pdf-extract reads the box's four corners by index, each a number.
     let damaged = sample_pdf_with(b"[0 0 595.28 841.89]", b"[0 0 595.28 /A4.89]");
-    match extract_pdf(&damaged) {
-        Err(DocumentError::PdfContent { page, problem }) => {
-            assert_eq!(page, 1);
-            assert_eq!(problem, "its /MediaBox is not four numbers");
-        }
-        other => panic!("expected the odd box to be named, got {other:?}"),
-    }
+    assert_page_problem(&damaged, "its /MediaBox is not four numbers");
 }
 
 #[test]

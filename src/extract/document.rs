@@ -387,10 +387,7 @@ fn check_font(
     };
     match named {
         Some(encoding) if !STANDARD_ENCODINGS.contains(&encoding.as_slice()) => {
-            Err(DocumentError::PdfEncoding {
-                font: name.to_string(),
-                encoding: String::from_utf8_lossy(&encoding).into_owned(),
-            })
+            Err(unknown_encoding(name, &encoding))
         }
         _ => Ok(()),
     }
@@ -406,10 +403,7 @@ fn check_type3_font(
 ) -> Result<(), DocumentError> {
     use lopdf::Object;
 
-    let problem = |problem: &'static str| DocumentError::PdfFontShape {
-        font: name.to_string(),
-        problem,
-    };
+    let problem = |problem: &'static str| font_shape(name, problem);
     let encoding = value_of(document, font, b"Encoding");
     if !matches!(encoding, Some(Object::Name(_) | Object::Dictionary(_))) {
         return Err(problem(
@@ -449,10 +443,7 @@ fn check_composite_font(
 ) -> Result<(), DocumentError> {
     use lopdf::Object;
 
-    let problem = |problem: &'static str| DocumentError::PdfFontShape {
-        font: name.to_string(),
-        problem,
-    };
+    let problem = |problem: &'static str| font_shape(name, problem);
     let first = match value_of(document, font, b"DescendantFonts") {
         Some(Object::Array(items)) => items.first().and_then(|item| followed(document, item)),
         _ => None,
@@ -468,13 +459,26 @@ fn check_composite_font(
         Some(Object::Name(encoding)) if encoding == b"Identity-H" || encoding == b"Identity-V" => {
             Ok(())
         }
-        Some(Object::Name(encoding)) => Err(DocumentError::PdfEncoding {
-            font: name.to_string(),
-            encoding: String::from_utf8_lossy(encoding).into_owned(),
-        }),
+        Some(Object::Name(encoding)) => Err(unknown_encoding(name, encoding)),
         Some(_) => Err(problem(
             "has an /Encoding that is neither a name nor a CMap",
         )),
+    }
+}
+
+/// A font whose shape pdf-extract would panic on, with what is wrong in words.
+fn font_shape(font: &str, problem: &'static str) -> DocumentError {
+    DocumentError::PdfFontShape {
+        font: font.to_string(),
+        problem,
+    }
+}
+
+/// A font naming an encoding pdf-extract has no table for.
+fn unknown_encoding(font: &str, encoding: &[u8]) -> DocumentError {
+    DocumentError::PdfEncoding {
+        font: font.to_string(),
+        encoding: String::from_utf8_lossy(encoding).into_owned(),
     }
 }
 
