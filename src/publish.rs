@@ -118,7 +118,7 @@ fn build_and_publish(
 ) -> Result<Generation, PublishError> {
     let started = std::time::Instant::now();
     let rules = site_rules(config);
-    let indexed = analyse(records, &rules);
+    let indexed = on_build_threads(|| analyse(records, &rules));
     let analysed_secs = started.elapsed().as_secs_f64();
 
     let pending = data.begin(lock)?;
@@ -158,6 +158,24 @@ fn build_and_publish(
         "published index generation"
     );
     Ok(generation)
+}
+
+/// Runs `work` on a rayon pool started by the calling thread, so that its threads share the
+/// build's priority (the global pool may have been started by a thread at normal priority).
+/// Falls back to the current thread when no pool can be started.
+fn on_build_threads<T: Send>(work: impl FnOnce() -> T + Send) -> T {
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    match rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .thread_name(|index| format!("site-analysis-{index}"))
+        .build()
+    {
+        Ok(pool) => pool.install(work),
+        Err(error) => {
+            tracing::debug!(%error, "site analysis runs on one thread");
+            work()
+        }
+    }
 }
 
 /// The files beside the index: word list, A to Z, briefs and suggestions.

@@ -38,14 +38,16 @@ fn occurrences(terms: &[String], cue: &Cue) -> usize {
 }
 
 /// A long text's terms with where each term occurs, so that counting a cue looks only
-/// where its first word is instead of at every position.
-struct Positions<'a> {
+/// where its first word is instead of at every position. Site analysis makes one per page
+/// body and hands it to both [`audience`] and [`stage`].
+pub struct Positions<'a> {
     terms: &'a [String],
     at: HashMap<&'a str, Vec<usize>>,
 }
 
 impl<'a> Positions<'a> {
-    fn new(terms: &'a [String]) -> Positions<'a> {
+    /// Indexes `terms`, the analysed terms of a text in order.
+    pub fn new(terms: &'a [String]) -> Positions<'a> {
         let mut at: HashMap<&str, Vec<usize>> = HashMap::new();
         for (position, term) in terms.iter().enumerate() {
             at.entry(term.as_str()).or_default().push(position);
@@ -72,9 +74,11 @@ fn first_held<'a>(terms: &[String], cues: &'a [Cue]) -> Option<&'a Cue> {
 }
 
 /// The audience of a page, and the rule that decided it.
+/// `body` holds the analysed terms of the record's body.
 pub fn audience(
     config: &ClassifyConfig,
     record: &PageRecord,
+    body: &Positions,
     path: &str,
     title: &str,
 ) -> (Audience, String) {
@@ -96,9 +100,7 @@ pub fn audience(
         );
     }
 
-    let text = analyze(&record.body);
-    let text = Positions::new(&text);
-    let count = |cues: &[Cue]| -> usize { cues.iter().map(|cue| text.occurrences(cue)).sum() };
+    let count = |cues: &[Cue]| -> usize { cues.iter().map(|cue| body.occurrences(cue)).sum() };
     let professional = count(&config.professional_text);
     let family = count(&config.family_text);
     if professional >= MIN_PROFESSIONAL_CUES
@@ -143,10 +145,12 @@ fn stage_score<'a>(
 }
 
 /// The pathway stage of a page, and the rule that decided it. The home page and the route
-/// pages are the way in to every stage, so they are universal.
+/// pages are the way in to every stage, so they are universal. `body` holds the analysed
+/// terms of the record's body.
 pub fn stage(
     config: &ClassifyConfig,
     record: &PageRecord,
+    body: &Positions,
     title: &str,
     is_route: bool,
 ) -> (Stage, String) {
@@ -162,8 +166,6 @@ pub fn stage(
         heading_terms.extend(analyze(heading));
     }
     heading_terms.extend(analyze(&record.keywords));
-    let text_terms = analyze(&record.body);
-    let text_terms = Positions::new(&text_terms);
 
     let all_cues = config.specialist.iter().chain(&config.targeted);
     let in_title = all_cues
@@ -177,14 +179,10 @@ pub fn stage(
         return (Stage::Universal, rule);
     }
 
-    let (specialist, specialist_cue) = stage_score(
-        &config.specialist,
-        &title_terms,
-        &heading_terms,
-        &text_terms,
-    );
+    let (specialist, specialist_cue) =
+        stage_score(&config.specialist, &title_terms, &heading_terms, body);
     let (targeted, targeted_cue) =
-        stage_score(&config.targeted, &title_terms, &heading_terms, &text_terms);
+        stage_score(&config.targeted, &title_terms, &heading_terms, body);
     let min = config.min_stage_score;
     if specialist >= min
         && specialist >= targeted
@@ -246,18 +244,38 @@ mod tests {
         }
     }
 
+    fn audience_of(
+        config: &ClassifyConfig,
+        record: &PageRecord,
+        path: &str,
+        title: &str,
+    ) -> (Audience, String) {
+        let terms = analyze(&record.body);
+        audience(config, record, &Positions::new(&terms), path, title)
+    }
+
+    fn stage_of(
+        config: &ClassifyConfig,
+        record: &PageRecord,
+        title: &str,
+        is_route: bool,
+    ) -> (Stage, String) {
+        let terms = analyze(&record.body);
+        stage(config, record, &Positions::new(&terms), title, is_route)
+    }
+
     #[test]
     fn audience_from_path_title_breadcrumb_and_text() {
         let config = ClassifyConfig::default();
         let plain = page("If you are worried about your child, you can talk to us.");
         assert_eq!(
-            audience(&config, &plain, "/help", "Help").0,
+            audience_of(&config, &plain, "/help", "Help").0,
             Audience::Family
         );
-        let zone = audience(&config, &plain, "/x/professionals-zone/", "Zone");
+        let zone = audience_of(&config, &plain, "/x/professionals-zone/", "Zone");
         assert_eq!(zone.0, Audience::Professional);
         assert!(zone.1.contains("path"));
-        let titled = audience(&config, &plain, "/x", "For schools and settings");
+        let titled = audience_of(&config, &plain, "/x", "For schools and settings");
         assert_eq!(titled.0, Audience::Professional);
 
         let mut crumbs = page("Guidance.");
@@ -266,7 +284,7 @@ mod tests {
             url: None,
         }];
         assert_eq!(
-            audience(&config, &crumbs, "/x", "Guidance").0,
+            audience_of(&config, &crumbs, "/x", "Guidance").0,
             Audience::Professional
         );
 
@@ -274,7 +292,7 @@ mod tests {
             "Schools should record needs. Settings should apply. School staff and \
              practitioners must follow it.",
         );
-        let decided = audience(&config, &guidance, "/g", "Guidance");
+        let decided = audience_of(&config, &guidance, "/g", "Guidance");
         assert_eq!(decided.0, Audience::Professional, "{}", decided.1);
     }
 
@@ -283,23 +301,26 @@ mod tests {
         let config = ClassifyConfig::default();
         let plan = page("An EHC plan sets out support.");
         assert_eq!(
-            stage(&config, &plan, "EHC plans", false).0,
+            stage_of(&config, &plan, "EHC plans", false).0,
             Stage::Specialist
         );
-        assert_eq!(stage(&config, &plan, "EHC plans", true).0, Stage::Universal);
+        assert_eq!(
+            stage_of(&config, &plan, "EHC plans", true).0,
+            Stage::Universal
+        );
         let breaks = page("Short breaks give families time.");
         assert_eq!(
-            stage(&config, &breaks, "Short breaks", false).0,
+            stage_of(&config, &breaks, "Short breaks", false).0,
             Stage::Targeted
         );
         let advice = page("Talk to your child's teacher first. An EHC plan is rare.");
         assert_eq!(
-            stage(&config, &advice, "Worried about school?", false).0,
+            stage_of(&config, &advice, "Worried about school?", false).0,
             Stage::Universal
         );
         let glossary = page(&"EHC plan: a plan. CAMHS: a service. Tribunal: a court. ".repeat(5));
         assert_eq!(
-            stage(&config, &glossary, "Glossary", false).0,
+            stage_of(&config, &glossary, "Glossary", false).0,
             Stage::Universal
         );
         let mut headed = page("Terms we use.");
@@ -307,7 +328,7 @@ mod tests {
             .iter()
             .map(|heading| heading.to_string())
             .collect();
-        let overview = stage(&config, &headed, "Jargon buster", false);
+        let overview = stage_of(&config, &headed, "Jargon buster", false);
         assert_eq!(overview.0, Stage::Universal, "{}", overview.1);
     }
 

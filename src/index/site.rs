@@ -9,6 +9,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::ControlFlow;
 
+use rayon::prelude::*;
 use url::Url;
 
 use crate::config::ClassifyConfig;
@@ -81,14 +82,14 @@ pub fn area_names_from_suffix(suffix: &str) -> Vec<String> {
         .collect()
 }
 
-/// Whether a record's text names the area, as a whole word.
-fn mentions_area(record: &PageRecord, area_terms: &HashSet<String>) -> bool {
+/// Whether a record's text names the area, as a whole word; `body_terms` are its body's
+/// analysed terms.
+fn mentions_area(record: &PageRecord, body_terms: &[String], area_terms: &HashSet<String>) -> bool {
     if area_terms.is_empty() {
         return false;
     }
-    [&record.body, &record.description, &record.keywords]
-        .iter()
-        .any(|text| {
+    body_terms.iter().any(|term| area_terms.contains(term))
+        || [&record.description, &record.keywords].iter().any(|text| {
             let found = for_each_term(text, |term, _, _| {
                 if area_terms.contains(term) {
                     ControlFlow::Break(())
@@ -157,63 +158,71 @@ pub fn analyse(records: Vec<PageRecord>, rules: &SiteRules) -> Vec<IndexRecord> 
         page_sections.insert(record.url.clone(), section);
     }
 
-    let mut out = Vec::with_capacity(records.len());
-    for record in &records {
-        let path = path_of(&record.url);
-        let title = titles
-            .get(record.url.as_str())
-            .cloned()
-            .unwrap_or_else(|| record.title.clone());
-        let depth = folder_depth(&path);
+    // Each record's facts depend only on the maps above, so records are decided in parallel
+    // (on the caller's rayon pool), then move into their index records without a copy.
+    let facts: Vec<SiteFacts> = records
+        .par_iter()
+        .map(|record| {
+            let path = path_of(&record.url);
+            let title = titles
+                .get(record.url.as_str())
+                .cloned()
+                .unwrap_or_else(|| record.title.clone());
+            let depth = folder_depth(&path);
 
-        let parent_url = match record.kind {
-            Kind::Document => parents.get(record.url.as_str()).map(|url| url.to_string()),
-            Kind::Page => None,
-        };
-        let parent_title = parent_url
-            .as_deref()
-            .and_then(|url| titles.get(url))
-            .cloned();
+            let parent_url = match record.kind {
+                Kind::Document => parents.get(record.url.as_str()).map(|url| url.to_string()),
+                Kind::Page => None,
+            };
+            let parent_title = parent_url
+                .as_deref()
+                .and_then(|url| titles.get(url))
+                .cloned();
 
-        let section = match record.kind {
-            Kind::Page => page_sections.get(&record.url).cloned().flatten(),
-            Kind::Document => parent_url
-                .as_ref()
-                .and_then(|url| page_sections.get(url).cloned().flatten()),
-        };
+            let section = match record.kind {
+                Kind::Page => page_sections.get(&record.url).cloned().flatten(),
+                Kind::Document => parent_url
+                    .as_ref()
+                    .and_then(|url| page_sections.get(url).cloned().flatten()),
+            };
 
-        let landing = record.kind == Kind::Page
-            && (path == "/"
-                || routes.contains(&record.url)
-                || repeats_folder_name(&path)
-                || links_to_children(record, &urls) >= rules.min_child_links.max(1) as usize);
+            let landing = record.kind == Kind::Page
+                && (path == "/"
+                    || routes.contains(&record.url)
+                    || repeats_folder_name(&path)
+                    || links_to_children(record, &urls) >= rules.min_child_links.max(1) as usize);
 
-        let (audience, audience_rule) = classify::audience(&rules.classify, record, &path, &title);
-        let is_route = path == "/" || routes.contains(&record.url);
-        let (stage, stage_rule) = classify::stage(&rules.classify, record, &title, is_route);
-        let facts = SiteFacts {
-            path,
-            title,
-            section: section.as_ref().map(|(slug, _)| slug.clone()),
-            section_label: section.map(|(_, label)| label),
-            landing,
-            depth,
-            parent_url,
-            parent_title,
-            inbound_links: inbound.get(record.url.as_str()).copied().unwrap_or(0),
-            keyword_form: keyword_form(&record.keywords),
-            local: mentions_area(record, &area_terms),
-            audience,
-            audience_rule,
-            stage,
-            stage_rule,
-        };
-        out.push(IndexRecord {
-            page: record.clone(),
-            facts,
-        });
-    }
-    out
+            let body_terms = analyze(&record.body);
+            let body = classify::Positions::new(&body_terms);
+            let (audience, audience_rule) =
+                classify::audience(&rules.classify, record, &body, &path, &title);
+            let is_route = path == "/" || routes.contains(&record.url);
+            let (stage, stage_rule) =
+                classify::stage(&rules.classify, record, &body, &title, is_route);
+            SiteFacts {
+                path,
+                title,
+                section: section.as_ref().map(|(slug, _)| slug.clone()),
+                section_label: section.map(|(_, label)| label),
+                landing,
+                depth,
+                parent_url,
+                parent_title,
+                inbound_links: inbound.get(record.url.as_str()).copied().unwrap_or(0),
+                keyword_form: keyword_form(&record.keywords),
+                local: mentions_area(record, &body_terms, &area_terms),
+                audience,
+                audience_rule,
+                stage,
+                stage_rule,
+            }
+        })
+        .collect();
+    records
+        .into_iter()
+        .zip(facts)
+        .map(|(page, facts)| IndexRecord { page, facts })
+        .collect()
 }
 
 /// A route of the site: a page in the main navigation, and the section it names.
