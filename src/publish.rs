@@ -118,25 +118,25 @@ fn build_and_publish(
 ) -> Result<Generation, PublishError> {
     let started = std::time::Instant::now();
     let rules = site_rules(config);
-    let indexed = on_build_threads(|| analyse(records, &rules));
-    let analysed_secs = started.elapsed().as_secs_f64();
-
     let pending = data.begin(lock)?;
-    // The index is built on a thread of its own (tantivy adds its indexing threads) while
-    // this one writes the generation's other files, which read the same records.
-    let (built, others) = std::thread::scope(|scope| {
-        let index_dir = pending.index_dir();
-        let indexed = &indexed;
-        let building = scope.spawn(move || {
-            let started = std::time::Instant::now();
-            build_index(&index_dir, indexed).map(|meta| (meta, started.elapsed().as_secs_f64()))
-        });
-        let started = std::time::Instant::now();
-        let others = write_side_files(&pending, indexed).map(|()| started.elapsed().as_secs_f64());
-        let built = building
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (built, others)
+    let index_dir = pending.index_dir();
+    // Everything below runs on one pool: site analysis, then the index (tantivy adds its
+    // indexing threads) beside the generation's other files, which read the same records.
+    let (indexed, analysed_secs, built, others) = on_build_threads(|| {
+        let indexed = analyse(records, &rules);
+        let analysed_secs = started.elapsed().as_secs_f64();
+        let (built, others) = rayon::join(
+            || {
+                let started = std::time::Instant::now();
+                build_index(&index_dir, &indexed)
+                    .map(|meta| (meta, started.elapsed().as_secs_f64()))
+            },
+            || {
+                let started = std::time::Instant::now();
+                write_side_files(&pending, &indexed).map(|()| started.elapsed().as_secs_f64())
+            },
+        );
+        (indexed, analysed_secs, built, others)
     });
     let (mut meta, index_secs) = built?;
     let side_secs = others?;
@@ -178,37 +178,68 @@ fn on_build_threads<T: Send>(work: impl FnOnce() -> T + Send) -> T {
     }
 }
 
-/// The files beside the index: word list, A to Z, briefs and suggestions.
+/// The files beside the index: word list, A to Z, briefs and suggestions, written in
+/// parallel on the caller's rayon pool.
 fn write_side_files(
     pending: &crate::store::PendingGeneration,
     indexed: &[crate::record::IndexRecord],
 ) -> Result<(), PublishError> {
-    write_vocabulary(indexed, &pending.vocabulary_path())?;
-    let browse_path = pending.browse_path();
-    let atoz = crate::index::browse::build(indexed);
-    let browse_json = serde_json::to_vec(&atoz).map_err(|err| PublishError::Browse {
-        path: browse_path.clone(),
-        source: std::io::Error::other(err),
-    })?;
-    std::fs::write(&browse_path, browse_json).map_err(|source| PublishError::Browse {
-        path: browse_path.clone(),
+    fn timed<T>(file: &str, work: impl FnOnce() -> T) -> T {
+        let started = std::time::Instant::now();
+        let done = work();
+        tracing::debug!(
+            file,
+            secs = started.elapsed().as_secs_f64(),
+            "side file written"
+        );
+        done
+    }
+    let ((vocabulary, browse), (briefs, suggestions)) = rayon::join(
+        || {
+            rayon::join(
+                || {
+                    timed("vocabulary", || {
+                        write_vocabulary(indexed, &pending.vocabulary_path())
+                    })
+                },
+                || timed("a to z", || write_browse(indexed, &pending.browse_path())),
+            )
+        },
+        || {
+            rayon::join(
+                || {
+                    timed("briefs", || {
+                        let path = pending.briefs_path();
+                        crate::index::brief::write_briefs(&path, indexed)
+                            .map_err(|source| PublishError::Briefs { path, source })
+                    })
+                },
+                || {
+                    timed("suggestions", || {
+                        let path = pending.suggestions_path();
+                        let suggestions = crate::search::suggest::collect(indexed);
+                        crate::search::suggest::write(&path, &suggestions)
+                            .map_err(|source| PublishError::Suggestions { path, source })
+                    })
+                },
+            )
+        },
+    );
+    vocabulary.and(browse).and(briefs).and(suggestions)
+}
+
+/// The A to Z of the site's topics, as JSON.
+fn write_browse(
+    indexed: &[crate::record::IndexRecord],
+    path: &std::path::Path,
+) -> Result<(), PublishError> {
+    let browse_error = |source| PublishError::Browse {
+        path: path.to_path_buf(),
         source,
-    })?;
-    let briefs_path = pending.briefs_path();
-    crate::index::brief::write_briefs(&briefs_path, indexed).map_err(|source| {
-        PublishError::Briefs {
-            path: briefs_path.clone(),
-            source,
-        }
-    })?;
-    let suggestions_path = pending.suggestions_path();
-    let suggestions = crate::search::suggest::collect(indexed);
-    crate::search::suggest::write(&suggestions_path, &suggestions).map_err(|source| {
-        PublishError::Suggestions {
-            path: suggestions_path.clone(),
-            source,
-        }
-    })
+    };
+    let atoz = crate::index::browse::build(indexed);
+    let json = serde_json::to_vec(&atoz).map_err(|err| browse_error(std::io::Error::other(err)))?;
+    std::fs::write(path, json).map_err(browse_error)
 }
 
 /// The index-time rules of a config.

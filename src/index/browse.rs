@@ -318,7 +318,7 @@ pub fn build(records: &[IndexRecord]) -> AtoZ {
     }
     let mut titles: HashMap<usize, Vec<String>> = HashMap::new();
 
-    let mut topics: Vec<(usize, Topic)> = Vec::new();
+    let mut candidates: Vec<(usize, String, Vec<usize>, Vec<usize>)> = Vec::new();
     for (key, (_, name)) in names {
         let rarest = key
             .iter()
@@ -346,6 +346,16 @@ pub fn build(records: &[IndexRecord]) -> AtoZ {
         if title_holders.is_empty() && holders.len() < 2 {
             continue;
         }
+        candidates.push((holders.len(), name, holders, title_holders));
+    }
+
+    // Only the topics named by most pages are kept; they are built once chosen.
+    if candidates.len() > MAX_TOPICS {
+        candidates.sort_by_key(|(holders, ..)| std::cmp::Reverse(*holders));
+        candidates.truncate(MAX_TOPICS);
+    }
+    let mut topics: Vec<Topic> = Vec::with_capacity(candidates.len());
+    for (_, name, holders, title_holders) in candidates {
         // The way in: a landing page named after the topic (the shallowest), else the page
         // whose title names it most plainly (the shortest), else the first that names it.
         let landing_index = title_holders
@@ -386,15 +396,11 @@ pub fn build(records: &[IndexRecord]) -> AtoZ {
             landing: Arc::new(topic_page(pages[landing_index])),
             routes: routes.into_values().collect(),
         };
-        topics.push((holders.len(), topic));
+        topics.push(topic);
     }
 
-    if topics.len() > MAX_TOPICS {
-        topics.sort_by_key(|(holders, _)| std::cmp::Reverse(*holders));
-        topics.truncate(MAX_TOPICS);
-    }
     let mut by_letter: BTreeMap<String, Vec<Topic>> = BTreeMap::new();
-    for (_, topic) in topics {
+    for topic in topics {
         by_letter
             .entry(topic.letter.clone())
             .or_default()

@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use tantivy::{Index, TantivyDocument};
 
@@ -82,17 +83,26 @@ pub fn build_index(dir: &Path, records: &[IndexRecord]) -> Result<GenerationMeta
         sections: sections.clone(),
         ..GenerationMeta::default()
     };
-    for (record_id, record) in records.iter().enumerate() {
+    for record in records {
         match record.page.kind {
             Kind::Page => meta.num_pages += 1,
             Kind::Document => meta.num_documents += 1,
         }
-        let mut document = to_document(record, &fields, &section_ids)?;
-        if let Some(field) = fields.record_id {
-            document.add_u64(field, record_id as u64);
-        }
-        writer.add_document(document).map_err(tantivy_error)?;
     }
+    // Documents are made in parallel (on the caller's rayon pool) while tantivy's threads
+    // index them: making one analyses its text, which costs as much as indexing it. Search
+    // never depends on the order documents reach the index: each carries its record id.
+    records
+        .par_iter()
+        .enumerate()
+        .try_for_each(|(record_id, record)| {
+            let mut document = to_document(record, &fields, &section_ids)?;
+            if let Some(field) = fields.record_id {
+                document.add_u64(field, record_id as u64);
+            }
+            writer.add_document(document).map_err(tantivy_error)?;
+            Ok::<(), BuildError>(())
+        })?;
     writer.commit().map_err(tantivy_error)?;
     writer.wait_merging_threads().map_err(tantivy_error)?;
     Ok(meta)

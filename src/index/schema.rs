@@ -11,7 +11,7 @@ use tantivy::schema::{
 };
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer,
-    Stemmer, TextAnalyzer, TokenStream, Tokenizer,
+    Stemmer, TextAnalyzer, Token, TokenStream, Tokenizer,
 };
 
 /// Name under which [`english_analyzer`] is registered on every index.
@@ -136,9 +136,90 @@ pub fn fields_of(index: &Index) -> tantivy::Result<Fields> {
     })
 }
 
-/// Registers [`english_analyzer`] on an index; needed after every create or open.
+/// Registers the analyser on an index; needed after every create or open. What is
+/// registered gives exactly the tokens of [`english_analyzer`] (terms, offsets, positions)
+/// but stems each distinct word once per thread: see [`RememberingTokenizer`].
 pub fn register_analyzer(index: &Index) {
-    index.tokenizers().register(ANALYZER, english_analyzer());
+    index.tokenizers().register(
+        ANALYZER,
+        TextAnalyzer::from(RememberingTokenizer::default()),
+    );
+}
+
+/// Most words one thread's [`RememberingTokenizer`] keeps; past this it starts afresh.
+const THREAD_MEMO_WORDS: usize = 100_000;
+
+thread_local! {
+    /// Raw word → its term (`None` when the analyser drops it), for this thread's streams.
+    static THREAD_MEMO: RefCell<HashMap<String, Option<String>>> = RefCell::new(HashMap::new());
+}
+
+/// [`english_analyzer`] with its per-word filters remembered: the text is split into words
+/// as that analyser splits it, and each word's term is looked up in a memo of the calling
+/// thread, filled by running the full analyser on words not seen before. Stemming is most of
+/// what indexing a long text costs, and a site repeats a small vocabulary; the memo is per
+/// thread, so tantivy's indexing threads never wait on each other.
+#[derive(Clone, Default)]
+pub struct RememberingTokenizer {
+    splitter: SimpleTokenizer,
+}
+
+/// The token stream of [`RememberingTokenizer`].
+pub struct RememberingStream<'a> {
+    words: <SimpleTokenizer as Tokenizer>::TokenStream<'a>,
+    token: Token,
+}
+
+impl Tokenizer for RememberingTokenizer {
+    type TokenStream<'a> = RememberingStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> RememberingStream<'a> {
+        RememberingStream {
+            words: self.splitter.token_stream(text),
+            token: Token::default(),
+        }
+    }
+}
+
+impl TokenStream for RememberingStream<'_> {
+    fn advance(&mut self) -> bool {
+        while self.words.advance() {
+            let word = self.words.token();
+            let text = &mut self.token.text;
+            let kept = THREAD_MEMO.with_borrow_mut(|memo| {
+                if !memo.contains_key(word.text.as_str()) {
+                    if memo.len() >= THREAD_MEMO_WORDS {
+                        memo.clear();
+                    }
+                    memo.insert(word.text.clone(), analyse_word(&word.text));
+                }
+                match memo.get(word.text.as_str()) {
+                    Some(Some(term)) => {
+                        text.clear();
+                        text.push_str(term);
+                        true
+                    }
+                    _ => false,
+                }
+            });
+            if kept {
+                self.token.offset_from = word.offset_from;
+                self.token.offset_to = word.offset_to;
+                self.token.position = word.position;
+                self.token.position_length = word.position_length;
+                return true;
+            }
+        }
+        false
+    }
+
+    fn token(&self) -> &Token {
+        &self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.token
+    }
 }
 
 /// `text` with accents folded to ASCII ("café" → "cafe"), as the analyser folds them.
@@ -246,6 +327,50 @@ mod tests {
         assert_eq!(analyze("Inclusion Funding"), vec!["inclus", "fund"]);
         assert_eq!(analyze("post-16 café"), vec!["post", "16", "cafe"]);
         assert_eq!(analyze("Children’s"), vec!["children", "s"]);
+    }
+
+    fn tokens_of(mut analyzer: TextAnalyzer, text: &str) -> Vec<Token> {
+        let mut stream = analyzer.token_stream(text);
+        let mut tokens = Vec::new();
+        while stream.advance() {
+            tokens.push(stream.token().clone());
+        }
+        tokens
+    }
+
+    #[test]
+    fn the_registered_analyser_gives_the_full_analysers_tokens() {
+        let long = format!("{}ß", "x".repeat(39));
+        let text = format!(
+            "Funding funded FUNDINGS, café Ünïcode £20 post-16 {long} dying skies; \
+             Children’s EHCP 0-25 funding again {long} Funding"
+        );
+        let expected = tokens_of(english_analyzer(), &text);
+        assert!(expected.len() > 10);
+        // Twice: the first pass fills this thread's memo, the second reads it.
+        for _ in 0..2 {
+            let seen = tokens_of(TextAnalyzer::from(RememberingTokenizer::default()), &text);
+            assert_eq!(seen.len(), expected.len());
+            for (seen, expected) in seen.iter().zip(&expected) {
+                assert_eq!(
+                    (
+                        &seen.text,
+                        seen.offset_from,
+                        seen.offset_to,
+                        seen.position,
+                        seen.position_length
+                    ),
+                    (
+                        &expected.text,
+                        expected.offset_from,
+                        expected.offset_to,
+                        expected.position,
+                        expected.position_length
+                    )
+                );
+            }
+        }
+        assert!(tokens_of(TextAnalyzer::from(RememberingTokenizer::default()), "").is_empty());
     }
 
     #[test]

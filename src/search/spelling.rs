@@ -36,33 +36,45 @@ fn surface_analyzer() -> TextAnalyzer {
 /// Counts, per surface word, the records that hold it.
 #[derive(Debug, Default)]
 pub struct VocabularyBuilder {
-    counts: HashMap<String, u32>,
+    /// Word → (records holding it, the last record that counted it).
+    counts: HashMap<String, (u32, u32)>,
+    /// Records added so far; the current record's number is this, starting from 1.
+    records: u32,
 }
 
 impl VocabularyBuilder {
     /// Adds one record's texts.
     pub fn add_record(&mut self, texts: &[&str]) {
+        self.records += 1;
+        let record = self.records;
         let mut analyzer = surface_analyzer();
-        let mut seen: HashSet<String> = HashSet::new();
         for text in texts {
             let mut stream = analyzer.token_stream(text);
             while stream.advance() {
                 let word = &stream.token().text;
+                if let Some((count, last)) = self.counts.get_mut(word.as_str()) {
+                    if *last != record {
+                        *count += 1;
+                        *last = record;
+                    }
+                    continue;
+                }
                 let useful = word.chars().count() >= 2 && word.chars().any(char::is_alphabetic);
                 if useful && word.len() <= 40 {
-                    seen.insert(word.clone());
+                    self.counts.insert(word.clone(), (1, record));
                 }
             }
-        }
-        for word in seen {
-            *self.counts.entry(word).or_default() += 1;
         }
     }
 
     /// Writes `word<TAB>records` lines, most common first.
     pub fn write(&self, path: &Path) -> std::io::Result<()> {
-        let mut entries: Vec<(&String, &u32)> = self.counts.iter().collect();
-        entries.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
+        let mut entries: Vec<(&String, u32)> = self
+            .counts
+            .iter()
+            .map(|(word, (count, _))| (word, *count))
+            .collect();
+        entries.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
         let mut out = BufWriter::new(std::fs::File::create(path)?);
         for (word, count) in entries {
             writeln!(out, "{word}\t{count}")?;
