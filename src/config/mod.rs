@@ -243,7 +243,8 @@ fn line_and_key(text: &str, offset: usize) -> (usize, Option<String>) {
     (line, dotted)
 }
 
-/// Rust type names in serde's messages, said as a config author would.
+/// Rust type names in serde's messages, said as a config author would; the parser's
+/// "expected nothing" (it had no alternative to offer) is left out.
 fn plain_types(message: &str) -> String {
     const WORDS: [(&str, &str); 9] = [
         ("expected u8", "expected a whole number from 0 to 255"),
@@ -256,7 +257,10 @@ fn plain_types(message: &str) -> String {
         ("expected f64", "expected a number"),
         ("expected a boolean", "expected true or false"),
     ];
-    let mut plain = message.to_string();
+    let mut plain = message
+        .strip_suffix(", expected nothing")
+        .unwrap_or(message)
+        .to_string();
     for (rust, words) in WORDS {
         if plain.ends_with(rust) || plain.contains(&format!("{rust},")) {
             plain = plain.replace(rust, words);
@@ -292,6 +296,14 @@ mod tests {
         );
         assert!(shown.contains("a whole number from 0 to 255"), "{shown}");
         assert!(!shown.contains("u8"), "{shown}");
+
+        std::fs::write(&site, "[links]\ndelay_ms = 00\n").expect("write site.toml");
+        let shown = Config::load(dir.path())
+            .expect_err("a leading zero is not TOML")
+            .to_string();
+        assert!(shown.contains("line 2, at `links.delay_ms`"), "{shown}");
+        assert!(shown.contains("leading zero"), "{shown}");
+        assert!(!shown.contains("expected nothing"), "{shown}");
     }
 
     /// The shipped `index-config/` documents the defaults: it must parse and say the same.

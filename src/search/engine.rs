@@ -62,6 +62,19 @@ pub struct Engine {
     /// Per `record_id`, what re-scoring reads; `None` for a generation without briefs,
     /// whose candidates are re-scored from their stored records.
     briefs: Option<Vec<Brief>>,
+    /// Last, so that it drops after everything above: see [`ReleaseOnDrop`].
+    _release: ReleaseOnDrop,
+}
+
+/// Hands the heap an engine held back to the system once it is gone. An engine is dropped
+/// by whichever thread lets go of it last (a swap, or a search still running on the old
+/// generation), so the release happens there rather than at the next periodic trim.
+struct ReleaseOnDrop;
+
+impl Drop for ReleaseOnDrop {
+    fn drop(&mut self) {
+        crate::memory::release_free_memory();
+    }
 }
 
 impl Engine {
@@ -124,6 +137,7 @@ impl Engine {
             suggester,
             atoz,
             briefs,
+            _release: ReleaseOnDrop,
         })
     }
 

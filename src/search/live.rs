@@ -61,10 +61,8 @@ impl LiveIndex {
         let previous = self.engine.swap(Some(Arc::new(engine)));
         tracing::info!(generation = generation.number, "serving index generation");
         // The previous generation's briefs, word lists and suggestions go once the searches
-        // still using it finish; usually that is now, and the heap they held is handed back
-        // at once rather than at the next periodic trim.
+        // still using it finish (usually now); the engine hands their heap back as it drops.
         drop(previous);
-        crate::memory::release_free_memory();
         Ok(true)
     }
 
