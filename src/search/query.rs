@@ -217,7 +217,14 @@ pub fn parse(text: &str) -> ParsedQuery {
             continue;
         }
         for word in chunk.split_whitespace() {
-            push_item(&mut items, analyze(word), word, false);
+            match address_path_words(word) {
+                Some(segments) => {
+                    for segment in &segments {
+                        push_item(&mut items, analyze(segment), segment, false);
+                    }
+                }
+                None => push_item(&mut items, analyze(word), word, false),
+            }
         }
     }
     items.truncate(MAX_ITEMS);
@@ -225,6 +232,53 @@ pub fn parse(text: &str) -> ParsedQuery {
         text: trimmed,
         items,
     }
+}
+
+/// File endings of web pages and documents, left out of a pasted address's words.
+const ADDRESS_ENDINGS: &[&str] = &[
+    "html", "htm", "aspx", "asp", "php", "jsp", "page", "pdf", "docx", "doc", "rtf", "odt",
+];
+
+/// When `word` is a pasted web address or site path (`https://host/a/short-breaks.aspx`,
+/// `/a/short-breaks.aspx`, `short-breaks.html`), the words of its path, a folder or file
+/// name each: scheme, host, port, query string, fragment and file ending carry no topic, and
+/// would otherwise make one long phrase that no page holds. `None` for any other word, and
+/// for an address with no path words (a bare host), which is then searched as typed.
+fn address_path_words(word: &str) -> Option<Vec<String>> {
+    let lower = word.to_ascii_lowercase();
+    let after_scheme = ["https://", "http://"]
+        .iter()
+        .find_map(|scheme| lower.starts_with(scheme).then(|| &word[scheme.len()..]));
+    let path = if let Some(rest) = after_scheme {
+        rest.find('/').map_or("", |slash| &rest[slash..])
+    } else if lower.starts_with("www.") {
+        word.find('/').map_or("", |slash| &word[slash..])
+    } else {
+        let file_like = lower
+            .rsplit_once('.')
+            .is_some_and(|(stem, ending)| !stem.is_empty() && ADDRESS_ENDINGS.contains(&ending));
+        let path_like = word.starts_with('/') && word[1..].contains(char::is_alphabetic);
+        if !file_like && !path_like {
+            return None;
+        }
+        word
+    };
+    let path = path.split(['?', '#']).next().unwrap_or("");
+    let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
+    let segments: Vec<String> = decoded
+        .split('/')
+        .map(|segment| match segment.rsplit_once('.') {
+            Some((stem, ending))
+                if ADDRESS_ENDINGS.contains(&ending.to_ascii_lowercase().as_str()) =>
+            {
+                stem
+            }
+            _ => segment,
+        })
+        .filter(|segment| segment.contains(char::is_alphanumeric))
+        .map(str::to_string)
+        .collect();
+    (!segments.is_empty()).then_some(segments)
 }
 
 fn push_item(items: &mut Vec<QueryItem>, mut terms: Vec<String>, raw: &str, quoted: bool) {
@@ -431,6 +485,35 @@ mod tests {
         assert!(query.items[0].quoted);
         let half = parse("\"short breaks");
         assert_eq!(terms(&half), vec![vec!["short"], vec!["break"]]);
+    }
+
+    #[test]
+    fn a_pasted_address_is_searched_by_its_path_words() {
+        let expected = vec![vec!["social", "care"], vec!["short", "break"]];
+        for pasted in [
+            "https://www.example.gov.uk:8443/social-care/short-breaks/short-breaks.aspx?id=7#top",
+            "http://127.0.0.1:8765/social-care/short-breaks.html",
+            "www.example.gov.uk/social-care/short-breaks/",
+            "/social-care/short-breaks/short-breaks.aspx",
+        ] {
+            assert_eq!(terms(&parse(pasted)), expected, "{pasted}");
+        }
+        assert_eq!(
+            terms(&parse("short-breaks.html")),
+            vec![vec!["short", "break"]]
+        );
+        assert_eq!(
+            terms(&parse("/documents/Inclusion%20Panel%20Form.pdf")),
+            vec![vec!["document"], vec!["inclus", "panel", "form"]]
+        );
+        // Not addresses: searched as typed.
+        assert_eq!(terms(&parse("and/or")), vec![vec!["and", "or"]]);
+        assert_eq!(terms(&parse("e.g.")), vec![vec!["e", "g"]]);
+        assert_eq!(
+            terms(&parse("www.example.gov.uk")),
+            vec![vec!["www", "exampl", "gov", "uk"]]
+        );
+        assert_eq!(terms(&parse("post-16")), vec![vec!["post", "16"]]);
     }
 
     #[test]

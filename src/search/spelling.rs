@@ -13,6 +13,7 @@ use std::path::Path;
 use tantivy::tokenizer::{AsciiFoldingFilter, LowerCaser, SimpleTokenizer, TextAnalyzer};
 
 use crate::index::schema::analyze;
+use crate::search::query::is_stop_term;
 
 /// Words shorter than this are never corrected: too many real words sit one edit apart.
 const MIN_CORRECTABLE_CHARS: usize = 4;
@@ -190,6 +191,11 @@ impl Vocabulary {
                 if edits == 0 || edits > max_edits {
                     continue;
                 }
+                // "ADD" is not a slip for "and": a function word is never a correction, as
+                // it is not searched as a word.
+                if analyze(candidate).iter().all(|term| is_stop_term(term)) {
+                    continue;
+                }
                 let better = match best {
                     None => true,
                     Some((best_edits, best_count, _)) => {
@@ -245,6 +251,13 @@ mod tests {
         let vocabulary = vocabulary(&["An EHCP names the support", "EHCP reviews"]);
         assert_eq!(vocabulary.correct("EHP").as_deref(), Some("ehcp"));
         assert_eq!(vocabulary.correct("ehp"), None);
+
+        let common = super::tests::vocabulary(&["Support and advice", "Plans and reviews"]);
+        assert_eq!(
+            common.correct("ADD"),
+            None,
+            "never corrected to a function word"
+        );
     }
 
     #[test]
