@@ -394,6 +394,7 @@ fn init_tracing() {
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
 }
 
@@ -622,14 +623,24 @@ fn open_engine(folders: &Folders) -> anyhow::Result<Engine> {
 }
 
 fn search(folders: &Folders, options: &SearchOptions) -> anyhow::Result<()> {
+    // The same refusals as the API's: an empty query and a limit of 0 are mistakes.
+    let query = options
+        .query
+        .trim_matches(|c: char| c.is_whitespace() || c.is_control());
+    if query.is_empty() {
+        anyhow::bail!("the query is empty: give some words to search for");
+    }
+    if options.limit == 0 {
+        anyhow::bail!("--limit must be at least 1");
+    }
     let config = load_config(&folders.config)?;
     let engine = open_engine(folders)?;
 
     // The flat list: the ranking itself, one line per page or document.
-    let mut request = SearchRequest::new(options.query.clone());
+    let mut request = SearchRequest::new(query);
     request.group = false;
     request.facets = false;
-    request.limit = options.limit.clamp(1, MAX_LIMIT);
+    request.limit = options.limit.min(MAX_LIMIT);
     request.section = options.section.clone();
     request.explain = options.explain;
     if let Some(kind) = &options.kind {

@@ -315,6 +315,14 @@ async fn suggest_offers_titles_for_partly_typed_words() {
     assert_eq!(status, StatusCode::BAD_REQUEST);
     let (status, _) = call(&harness.app, "GET", "/suggest?q=%F0%9F%99%82%00", None).await;
     assert_eq!(status, StatusCode::OK);
+
+    // A long paste is looked at, and echoed, only as far as its first 100 characters.
+    let long = format!("/suggest?q=short%20br{}", "x".repeat(10_000));
+    let (status, body) = call(&harness.app, "GET", &long, None).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let echoed = body["query"].as_str().unwrap_or_default();
+    assert_eq!(echoed.chars().count(), 100, "{echoed}");
+    assert!(echoed.starts_with("short br"), "{echoed}");
 }
 
 #[tokio::test]

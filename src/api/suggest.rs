@@ -8,7 +8,7 @@ use axum::extract::{Query, State};
 use serde::Serialize;
 
 use super::{ApiError, AppState};
-use crate::search::suggest::{DEFAULT_SUGGESTIONS, MAX_SUGGESTIONS, Suggestion};
+use crate::search::suggest::{DEFAULT_SUGGESTIONS, MAX_SUGGESTIONS, MAX_TYPED_CHARS, Suggestion};
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct SuggestResponse {
@@ -36,7 +36,14 @@ pub async fn suggest(
 ) -> Result<Json<SuggestResponse>, ApiError> {
     let Query(params) =
         params.map_err(|err| ApiError::bad_request("bad_query_string", err.body_text()))?;
-    let typed = params.get("q").map(|q| q.trim()).unwrap_or("").to_string();
+    // Only the first characters are searched, so only they are echoed back.
+    let typed: String = params
+        .get("q")
+        .map(|q| q.trim())
+        .unwrap_or("")
+        .chars()
+        .take(MAX_TYPED_CHARS)
+        .collect();
     let limit = match params.get("limit") {
         None => DEFAULT_SUGGESTIONS,
         Some(text) => text

@@ -258,7 +258,11 @@ fn multiplier(
 fn share(path: &Path, key: &str, value: Option<f32>, default: f32) -> Result<f32, ConfigError> {
     let value = value.unwrap_or(default);
     if !(0.0..=1.0).contains(&value) {
-        return Err(invalid(path, key, "must be between 0 and 1"));
+        return Err(invalid(
+            path,
+            key,
+            format!("{value} is not between 0 and 1"),
+        ));
     }
     Ok(value)
 }

@@ -21,7 +21,7 @@ pub const DEFAULT_SUGGESTIONS: usize = 8;
 /// The most suggestions one request may ask for.
 pub const MAX_SUGGESTIONS: usize = 20;
 /// Characters of typed text considered.
-const MAX_TYPED_CHARS: usize = 100;
+pub const MAX_TYPED_CHARS: usize = 100;
 /// Longest keyword phrase offered as a suggestion, in words.
 const MAX_PHRASE_WORDS: usize = 6;
 
