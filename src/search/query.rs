@@ -197,9 +197,18 @@ pub fn is_stop_term(term: &str) -> bool {
 
 /// Parses query text. Never fails: text with no searchable words gives an empty query.
 pub fn parse(text: &str) -> ParsedQuery {
-    let bounded: String = text
+    // A text cut short keeps whole words only: a fragment would be searched, or "corrected",
+    // as a word the family never typed.
+    let cut = text.char_indices().nth(MAX_QUERY_CHARS).map(|(at, _)| at);
+    let kept = match cut {
+        Some(at) if !text[at..].starts_with(char::is_whitespace) => text[..at]
+            .rsplit_once(char::is_whitespace)
+            .map_or(&text[..at], |(whole, _)| whole),
+        Some(at) => &text[..at],
+        None => text,
+    };
+    let bounded: String = kept
         .chars()
-        .take(MAX_QUERY_CHARS)
         .map(|character| {
             if character.is_control() {
                 ' '
@@ -525,6 +534,12 @@ mod tests {
         assert_eq!(query.items.len(), 1);
         assert!(parse("   ").is_empty());
         assert!(parse("?!").is_empty());
+
+        // Cut inside a word, the fragment is left out; one unbroken run is kept as cut.
+        let cut_mid_word = format!("{}breaks", "a ".repeat(MAX_QUERY_CHARS / 2 - 1));
+        assert!(parse(&cut_mid_word).text.ends_with('a'));
+        let unbroken = "x".repeat(MAX_QUERY_CHARS + 10);
+        assert_eq!(parse(&unbroken).text.chars().count(), MAX_QUERY_CHARS);
     }
 
     fn synonyms(text: &str) -> Synonyms {
