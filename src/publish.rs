@@ -167,12 +167,12 @@ fn on_build_threads<T: Send>(work: impl FnOnce() -> T + Send) -> T {
     let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
     match rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
-        .thread_name(|index| format!("site-analysis-{index}"))
+        .thread_name(|index| format!("build-{index}"))
         .build()
     {
         Ok(pool) => pool.install(work),
         Err(error) => {
-            tracing::debug!(%error, "site analysis runs on one thread");
+            tracing::debug!(%error, "the generation is built on one thread");
             work()
         }
     }

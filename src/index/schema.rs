@@ -3,7 +3,6 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::ops::ControlFlow;
-use std::sync::{LazyLock, PoisonError, RwLock};
 
 use tantivy::Index;
 use tantivy::schema::{
@@ -150,6 +149,8 @@ pub fn register_analyzer(index: &Index) {
 const THREAD_MEMO_WORDS: usize = 100_000;
 
 thread_local! {
+    /// The full analyser, run on one word at a time for words not yet remembered.
+    static WORD_ANALYZER: RefCell<TextAnalyzer> = RefCell::new(english_analyzer());
     /// Raw word → its term (`None` when the analyser drops it), for this thread's streams.
     static THREAD_MEMO: RefCell<HashMap<String, Option<String>>> = RefCell::new(HashMap::new());
 }
@@ -245,66 +246,24 @@ pub fn analyze(text: &str) -> Vec<String> {
     terms
 }
 
-/// Most raw words whose terms are remembered; past this the memo starts afresh. A site's
-/// vocabulary is tens of thousands of words, so the memo rarely fills.
-const TERM_MEMO_WORDS: usize = 200_000;
-
-/// Raw word → its term (`None` when the analyser drops it), shared by all threads.
-static TERM_MEMO: LazyLock<RwLock<HashMap<String, Option<String>>>> =
-    LazyLock::new(|| RwLock::new(HashMap::new()));
-
-thread_local! {
-    static WORD_ANALYZER: RefCell<TextAnalyzer> = RefCell::new(english_analyzer());
-}
-
 /// Calls `visit` with each term of `text` and the byte range of the word it came from, in
 /// order, until `visit` breaks; returns the break value.
 ///
-/// Gives exactly the terms of [`english_analyzer`], much faster on long text: every filter
-/// of that analyser works on one word at a time, so each distinct word is analysed once and
-/// remembered, and the rest of the text only needs splitting into words.
+/// Gives exactly the terms of [`english_analyzer`], much faster on long text: it reads the
+/// tokens of [`RememberingTokenizer`], which analyses each distinct word once per thread.
 pub fn for_each_term<B>(
     text: &str,
     mut visit: impl FnMut(&str, usize, usize) -> ControlFlow<B>,
 ) -> Option<B> {
-    let mut splitter = SimpleTokenizer::default();
-    let mut words = splitter.token_stream(text);
-    let mut learned: HashMap<String, Option<String>> = HashMap::new();
-    let outcome = {
-        let memo = TERM_MEMO.read().unwrap_or_else(PoisonError::into_inner);
-        let mut outcome = None;
-        while words.advance() {
-            let word = words.token();
-            let known = memo
-                .get(word.text.as_str())
-                .or_else(|| learned.get(word.text.as_str()));
-            let term = match known {
-                Some(term) => term.as_deref(),
-                None => {
-                    let analysed = analyse_word(&word.text);
-                    learned
-                        .entry(word.text.clone())
-                        .or_insert(analysed)
-                        .as_deref()
-                }
-            };
-            if let Some(term) = term
-                && let ControlFlow::Break(value) = visit(term, word.offset_from, word.offset_to)
-            {
-                outcome = Some(value);
-                break;
-            }
+    let mut tokenizer = RememberingTokenizer::default();
+    let mut tokens = tokenizer.token_stream(text);
+    while tokens.advance() {
+        let token = tokens.token();
+        if let ControlFlow::Break(value) = visit(&token.text, token.offset_from, token.offset_to) {
+            return Some(value);
         }
-        outcome
-    };
-    if !learned.is_empty() {
-        let mut memo = TERM_MEMO.write().unwrap_or_else(PoisonError::into_inner);
-        if memo.len() + learned.len() > TERM_MEMO_WORDS {
-            memo.clear();
-        }
-        memo.extend(learned);
     }
-    outcome
+    None
 }
 
 /// The term of one word as the full analyser gives it (the word is what the tokenizer of
