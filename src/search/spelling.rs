@@ -248,11 +248,11 @@ mod tests {
 
     #[test]
     fn short_words_are_corrected_only_as_capital_acronyms() {
-        let vocabulary = vocabulary(&["An EHCP names the support", "EHCP reviews"]);
-        assert_eq!(vocabulary.correct("EHP").as_deref(), Some("ehcp"));
-        assert_eq!(vocabulary.correct("ehp"), None);
+        let acronyms = vocabulary(&["An EHCP names the support", "EHCP reviews"]);
+        assert_eq!(acronyms.correct("EHP").as_deref(), Some("ehcp"));
+        assert_eq!(acronyms.correct("ehp"), None);
 
-        let common = super::tests::vocabulary(&["Support and advice", "Plans and reviews"]);
+        let common = vocabulary(&["Support and advice", "Plans and reviews"]);
         assert_eq!(
             common.correct("ADD"),
             None,
