@@ -6,6 +6,8 @@
 //! ```sh
 //! cargo run --release --example query_times -- --data target/corpus/100000-20261203
 //! cargo run --release --example query_times -- --data DIR --suggest   # every typed prefix
+//! cargo run --release --example query_times -- --data DIR --exact     # no rescoring window
+//! cargo run --release --example query_times -- --data DIR --agreement # window against exact
 //! ```
 
 use std::path::PathBuf;
@@ -14,7 +16,7 @@ use std::time::Instant;
 use anyhow::Context;
 use clap::Parser;
 use offer_search::config::Config;
-use offer_search::search::{Engine, SearchRequest};
+use offer_search::search::{Engine, RescoreWindow, SearchRequest};
 use offer_search::store::DataDir;
 
 #[derive(Debug, Parser)]
@@ -34,6 +36,12 @@ struct Cli {
     /// Time `/suggest` lookups for every prefix of every query instead.
     #[arg(long)]
     suggest: bool,
+    /// Score every match with the full query, however large the index (no rescoring window).
+    #[arg(long)]
+    exact: bool,
+    /// Compare the first ten results of the rescoring window with exact ranking's, per query.
+    #[arg(long)]
+    agreement: bool,
     /// Print only the summary line.
     #[arg(long)]
     quiet: bool,
@@ -47,6 +55,11 @@ fn main() -> anyhow::Result<()> {
         .current()
         .with_context(|| format!("opening the index in {}", cli.data.display()))?;
     let engine = Engine::open(&generation)?;
+    let engine = if cli.exact {
+        engine.with_window(RescoreWindow::NEVER)
+    } else {
+        engine
+    };
     let text = std::fs::read_to_string(&cli.queries)
         .with_context(|| format!("reading {}", cli.queries.display()))?;
     let queries: Vec<&str> = text
@@ -81,6 +94,11 @@ fn main() -> anyhow::Result<()> {
         return Ok(());
     }
 
+    if cli.agreement {
+        let exact = Engine::open(&generation)?.with_window(RescoreWindow::NEVER);
+        return agreement(&engine, &exact, &config, &queries, cli.quiet);
+    }
+
     let mut all = Vec::new();
     for query in &queries {
         let mut request = SearchRequest::new(*query);
@@ -107,6 +125,44 @@ fn main() -> anyhow::Result<()> {
     }
     all.sort_by(f64::total_cmp);
     println!("searches {} {}", all.len(), summary(&all));
+    Ok(())
+}
+
+/// How often the window's first result and first ten are exact ranking's.
+fn agreement(
+    windowed: &Engine,
+    exact: &Engine,
+    config: &Config,
+    queries: &[&str],
+    quiet: bool,
+) -> anyhow::Result<()> {
+    let (mut same_first, mut shared, mut shown, mut same_total) = (0, 0, 0, 0);
+    for query in queries {
+        let mut request = SearchRequest::new(*query);
+        request.limit = 10;
+        request.group = false;
+        let urls = |engine: &Engine| -> anyhow::Result<(Vec<String>, usize)> {
+            let response = engine
+                .search(&request, config)
+                .with_context(|| format!("searching {query:?}"))?;
+            let urls = response.results.into_iter().map(|hit| hit.url).collect();
+            Ok((urls, response.total))
+        };
+        let ((window, window_total), (best, best_total)) = (urls(windowed)?, urls(exact)?);
+        same_first += usize::from(window.first() == best.first());
+        same_total += usize::from(window_total == best_total);
+        let common = best.iter().filter(|url| window.contains(url)).count();
+        shared += common;
+        shown += best.len();
+        if !quiet && common < best.len() {
+            println!("{common:2} of {:2} shared  {query}", best.len());
+        }
+    }
+    println!(
+        "queries {}: same first result {same_first}, same total {same_total}, first ten shared {shared} of {shown} ({:.1} %)",
+        queries.len(),
+        100.0 * shared as f64 / shown.max(1) as f64
+    );
     Ok(())
 }
 

@@ -6,6 +6,7 @@
 //! paginated and given snippets.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
 use std::time::Instant;
 
 use tantivy::collector::{Count, TopDocs};
@@ -18,13 +19,15 @@ use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::tokenizer::TokenStream;
 use tantivy::{DocAddress, DocId, Index, IndexReader, Score, SegmentReader, TantivyDocument, Term};
 
-use super::every_clause::EveryClauseBonus;
 use super::facets::{FacetCollector, FacetCounts};
+use super::facts::{FactorTable, RecordFacts};
 use super::query::{ParsedQuery, QueryItem, is_stop_term};
-use super::scoring::{Boost, Context, StaticFacts, boosts_for, static_factor};
+use super::scoring::{Boost, Context, boosts_for};
 use super::snippet::{SNIPPET_CHARS, best_passage, opening};
 use super::spelling::Vocabulary;
 use super::suggest::{Suggester, Suggestion};
+use super::union::PlainUnion;
+use super::window;
 use super::{
     BestBetNotice, DidYouMean, DocumentHit, Explain, FacetValue, Facets, SearchError, SearchHit,
     SearchRequest, SearchResponse,
@@ -34,7 +37,7 @@ use crate::index::brief::{Brief, load_briefs};
 use crate::index::browse::AtoZ;
 use crate::index::classify::stage_named_by;
 use crate::index::schema::{Fields, fields_of, register_analyzer, searched_fields};
-use crate::record::{Audience, IndexRecord, KeywordForm, Kind, Stage};
+use crate::record::{IndexRecord, KeywordForm, Kind};
 use crate::store::Generation;
 
 /// Share of a weaker field's score added to the best field's in the per-word disjunction.
@@ -42,6 +45,44 @@ const FIELD_TIE_BREAKER: f32 = 0.2;
 
 /// Candidates re-scored beyond the requested page, so query-dependent boosts can reorder.
 const EXTRA_CANDIDATES: usize = 100;
+
+/// What retrieval gives: the count of matches, the best candidates by their multiplied and
+/// raw text scores, and the facet counts when they were asked for.
+type Retrieved = (
+    usize,
+    Vec<((Score, Score), DocAddress)>,
+    Option<FacetCounts>,
+);
+
+/// When retrieval works in two steps (see `window.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RescoreWindow {
+    /// Indexes with more records than this rank in two steps; smaller ones score every
+    /// match with the full query.
+    pub above_records: u64,
+    /// Records the full query scores on such an index.
+    pub size: usize,
+}
+
+impl RescoreWindow {
+    /// Every match scored with the full query, whatever the index's size.
+    pub const NEVER: RescoreWindow = RescoreWindow {
+        above_records: u64::MAX,
+        size: 0,
+    };
+}
+
+impl Default for RescoreWindow {
+    /// A council's site (a few hundred to a few thousand records) is always ranked exactly.
+    /// At 100,000 generated pages a window of 1,000 gave the exact first result for all 60
+    /// load queries and 98 % of their exact first ten (BENCHMARKS.md).
+    fn default() -> RescoreWindow {
+        RescoreWindow {
+            above_records: 20_000,
+            size: 1_000,
+        }
+    }
+}
 
 /// Below this many results, a query with every word known may get a "did you mean".
 const FEW_RESULTS: usize = 3;
@@ -52,6 +93,8 @@ const DESCRIPTION_CHARS: usize = 200;
 /// A searchable, opened index generation.
 pub struct Engine {
     reader: IndexReader,
+    /// Each record's kind, section, audience and stage, for the multipliers and facets.
+    facts: Arc<RecordFacts>,
     fields: Fields,
     generation: Generation,
     /// Section slug per `section_id - 1`.
@@ -62,6 +105,7 @@ pub struct Engine {
     /// Per `record_id`, what re-scoring reads; `None` for a generation without briefs,
     /// whose candidates are re-scored from their stored records.
     briefs: Option<Vec<Brief>>,
+    window: RescoreWindow,
     /// Last, so that it drops after everything above: see [`ReleaseOnDrop`].
     _release: ReleaseOnDrop,
 }
@@ -89,6 +133,7 @@ impl Engine {
         register_analyzer(&index);
         let fields = fields_of(&index).map_err(open_error)?;
         let reader = index.reader().map_err(open_error)?;
+        let facts = Arc::new(RecordFacts::read(&reader.searcher()));
         let section_slugs = generation
             .meta
             .sections
@@ -130,6 +175,7 @@ impl Engine {
         let briefs = briefs.filter(|_| fields.record_id.is_some());
         Ok(Engine {
             reader,
+            facts,
             fields,
             generation: generation.clone(),
             section_slugs,
@@ -137,8 +183,16 @@ impl Engine {
             suggester,
             atoz,
             briefs,
+            window: RescoreWindow::default(),
             _release: ReleaseOnDrop,
         })
+    }
+
+    /// The same engine with retrieval in two steps from another size, or never
+    /// ([`RescoreWindow::NEVER`]): for measuring the window against exact ranking.
+    pub fn with_window(mut self, window: RescoreWindow) -> Engine {
+        self.window = window;
+        self
     }
 
     pub fn generation(&self) -> &Generation {
@@ -311,7 +365,7 @@ impl Engine {
         rules: &Config,
     ) -> Result<RunOutcome, SearchError> {
         let config = &rules.ranking;
-        let text_query = self.text_query(parsed, config, rules.synonyms.weight);
+        let text_query = self.text_query(parsed, config, rules.synonyms.weight, Shape::FULL);
         let query = self.filtered(
             &text_query,
             request.kind,
@@ -324,14 +378,19 @@ impl Engine {
             audience: request.audience,
             named_stage: stage_named_by(&rules.classify, &parsed.stage_terms()),
         };
-        let collector = TopDocs::with_limit(candidates).tweak_score(self.tweak(config, context));
         // A facet whose filters are the request's own counts the same matches as the main
         // query, so it is counted in the same pass instead of a pass of its own.
         let facets_here = request.facets && (request.section.is_none() || request.kind.is_none());
-        let facet_collector = facets_here.then_some(FacetCollector);
-        let (total, top, main_facets) = searcher
-            .search(&query, &(Count, collector, facet_collector))
-            .map_err(SearchError::Query)?;
+        let facet_collector = facets_here.then(|| self.facet_collector());
+        let (total, top, main_facets) = if searcher.num_docs() > self.window.above_records {
+            self.windowed(&searcher, parsed, request, rules, context, facet_collector)?
+        } else {
+            let collector =
+                TopDocs::with_limit(candidates).tweak_score(self.tweak(config, context));
+            searcher
+                .search(&query, &(Count, collector, facet_collector))
+                .map_err(SearchError::Query)?
+        };
         let retrieved = top.len();
 
         let record_ids = self.record_id_columns(&searcher);
@@ -400,6 +459,56 @@ impl Engine {
         })
     }
 
+    /// Retrieval on a large index, in two steps (see `window.rs`): every match is counted,
+    /// faceted and scored without the nearness clauses, and the best of those (the window) are
+    /// scored again with them. Returns what the one-step collector does.
+    fn windowed(
+        &self,
+        searcher: &tantivy::Searcher,
+        parsed: &ParsedQuery,
+        request: &SearchRequest,
+        rules: &Config,
+        context: Context,
+        facet_collector: Option<FacetCollector>,
+    ) -> Result<Retrieved, SearchError> {
+        let keep = request.offset + request.limit + EXTRA_CANDIDATES;
+        let config = &rules.ranking;
+        let filtered = |shape: Shape| {
+            let text = self.text_query(parsed, config, rules.synonyms.weight, shape);
+            self.filtered(
+                text.as_ref(),
+                request.kind,
+                request.section.as_deref(),
+                config,
+            )
+        };
+        let words = filtered(Shape {
+            whole_phrase: false,
+            item_nearness: false,
+            ..Shape::FULL
+        });
+        let size = keep.max(self.window.size);
+        let collector = TopDocs::with_limit(size).tweak_score(self.tweak(config, context));
+        let (total, top, facets) = searcher
+            .search(words.as_ref(), &(Count, collector, facet_collector))
+            .map_err(SearchError::Query)?;
+        let mut window: Vec<DocAddress> = top.into_iter().map(|(_, address)| address).collect();
+        window.sort();
+        let full = filtered(Shape {
+            unions: Unions::Plain,
+            ..Shape::FULL
+        });
+        let top = window::rescore(
+            searcher,
+            full.as_ref(),
+            &window,
+            keep,
+            self.tweak(config, context),
+        )
+        .map_err(SearchError::Query)?;
+        Ok((total, top, facets))
+    }
+
     /// Counts by section (under the kind filter only) and by kind (under the section filter
     /// only), so that each facet shows what choosing another value would give.
     /// `main` holds the counts of the main query's matches when they were gathered with it.
@@ -414,7 +523,7 @@ impl Engine {
         let searcher = self.reader.searcher();
         let count = |query: Box<dyn Query>| {
             searcher
-                .search(query.as_ref(), &FacetCollector)
+                .search(query.as_ref(), &self.facet_collector())
                 .map_err(SearchError::Query)
         };
         // Without a section filter the section facet's query is the main query; without a
@@ -472,7 +581,7 @@ impl Engine {
         let mut parsed = super::query::parse(&text);
         super::query::expand(&mut parsed, &rules.synonyms);
         let config = &rules.ranking;
-        let text_query = self.text_query(&parsed, config, rules.synonyms.weight);
+        let text_query = self.text_query(&parsed, config, rules.synonyms.weight, Shape::FULL);
         let query = self.filtered(&text_query, None, None, config);
         let searcher = self.reader.searcher();
         let found = searcher
@@ -737,6 +846,12 @@ impl Engine {
         Ok(())
     }
 
+    fn facet_collector(&self) -> FacetCollector {
+        FacetCollector {
+            facts: Arc::clone(&self.facts),
+        }
+    }
+
     /// The per-segment score tweak: text score times the multipliers that need no words of
     /// the query. The sort key keeps the raw text score too, for re-scoring and explain.
     fn tweak(
@@ -745,38 +860,12 @@ impl Engine {
         context: Context,
     ) -> impl Fn(&SegmentReader) -> Box<dyn Fn(DocId, Score) -> (Score, Score)> + Send + Sync + 'static
     {
-        let config = config.clone();
-        let slugs = self.section_slugs.clone();
+        let table = Arc::new(FactorTable::new(config, &context, &self.section_slugs));
+        let facts = Arc::clone(&self.facts);
         move |segment: &SegmentReader| {
-            let fast = segment.fast_fields();
-            let column = |name: &str| fast.u64(name).ok().map(|c| c.first_or_default_col(0));
-            let (document, section) = (column("is_document"), column("section_id"));
-            let (audience, stage) = (column("audience"), column("stage"));
-            let config = config.clone();
-            let slugs = slugs.clone();
-            Box::new(move |doc: DocId, score: Score| {
-                let value = |column: &Option<std::sync::Arc<dyn ColumnValues<u64>>>| {
-                    column.as_ref().map_or(0, |column| column.get_val(doc))
-                };
-                let section_id = value(&section);
-                let facts = StaticFacts {
-                    is_document: value(&document) == 1,
-                    section: (section_id as usize)
-                        .checked_sub(1)
-                        .and_then(|position| slugs.get(position))
-                        .map(String::as_str),
-                    audience: match value(&audience) {
-                        1 => Audience::Professional,
-                        _ => Audience::Family,
-                    },
-                    stage: match value(&stage) {
-                        2 => Stage::Specialist,
-                        1 => Stage::Targeted,
-                        _ => Stage::Universal,
-                    },
-                };
-                (score * static_factor(&config, &facts, &context), score)
-            })
+            let facts = facts.of(segment);
+            let table = Arc::clone(&table);
+            Box::new(move |doc: DocId, score: Score| (score * table.factor(&facts, doc), score))
         }
     }
 
@@ -787,9 +876,10 @@ impl Engine {
         parsed: &ParsedQuery,
         config: &RankingConfig,
         synonym_weight: f32,
+        shape: Shape,
     ) -> Box<dyn Query> {
         let weights = field_weights(&self.fields, config);
-        self.text_query_over(parsed, config, &weights, synonym_weight, true)
+        self.text_query_over(parsed, config, &weights, synonym_weight, shape)
     }
 
     /// The text query restricted to one field, for explain.
@@ -801,7 +891,17 @@ impl Engine {
         synonym_weight: f32,
     ) -> Box<dyn Query> {
         let config = RankingConfig::default();
-        self.text_query_over(parsed, &config, &[(field, weight)], synonym_weight, false)
+        self.text_query_over(
+            parsed,
+            &config,
+            &[(field, weight)],
+            synonym_weight,
+            Shape {
+                every_word: false,
+                whole_phrase: false,
+                ..Shape::FULL
+            },
+        )
     }
 
     fn text_query_over(
@@ -810,27 +910,28 @@ impl Engine {
         config: &RankingConfig,
         weights: &[(Field, f32)],
         synonym_weight: f32,
-        with_bonuses: bool,
+        shape: Shape,
     ) -> Box<dyn Query> {
         let clauses: Vec<Box<dyn Query>> = parsed
             .content_items()
             .into_iter()
-            .map(|item| item_query(item, weights, synonym_weight))
+            .map(|item| item_query(item, weights, synonym_weight, shape))
             .collect();
-        let mut text: Vec<(Occur, Box<dyn Query>)> =
-            if with_bonuses && clauses.len() >= 2 && config.all_words_weight > 0.0 {
-                let words = EveryClauseBonus::new(clauses, config.all_words_weight);
-                vec![(Occur::Should, Box::new(words))]
+        let mut text: Vec<Box<dyn Query>> =
+            if shape.every_word && clauses.len() >= 2 && config.all_words_weight > 0.0 {
+                vec![Box::new(PlainUnion::every_clause(
+                    clauses,
+                    config.all_words_weight,
+                ))]
             } else {
                 clauses
-                    .into_iter()
-                    .map(|clause| (Occur::Should, clause))
-                    .collect()
             };
-        if with_bonuses && let Some(phrase) = whole_phrase_query(parsed, &self.fields, config) {
-            text.push((Occur::Should, phrase));
+        if shape.whole_phrase
+            && let Some(phrase) = whole_phrase_query(parsed, &self.fields, config, shape.unions)
+        {
+            text.push(phrase);
         }
-        Box::new(BooleanQuery::new(text))
+        shape.unions.sum(text)
     }
 
     /// The text query under the kind and section filters and the document mode.
@@ -1018,12 +1119,74 @@ struct RunOutcome {
     searcher: tantivy::Searcher,
 }
 
+/// How a text query is put together: which score-only clauses it has (none of them changes
+/// what matches), and from which unions.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Shape {
+    /// The bonus for holding every content word of the query.
+    every_word: bool,
+    /// The whole query matched as a phrase.
+    whole_phrase: bool,
+    /// The words of a several-word item (a synonym spelt out, a hyphenated term) near each
+    /// other. A quoted phrase must match as a phrase whatever this says.
+    item_nearness: bool,
+    unions: Unions,
+}
+
+impl Shape {
+    /// Everything ranking adds, from tantivy's unions: the query that scores every match.
+    const FULL: Shape = Shape {
+        every_word: true,
+        whole_phrase: true,
+        item_nearness: true,
+        unions: Unions::Buffered,
+    };
+}
+
+/// Which unions a query is built from: tantivy's, the fastest way to visit every match, or
+/// plain ones that score a few scattered records cheaply (see `union.rs`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Unions {
+    Buffered,
+    Plain,
+}
+
+impl Unions {
+    /// The best clause's score plus `tie_breaker` times the others'.
+    fn max(self, clauses: Vec<Box<dyn Query>>, tie_breaker: f32) -> Box<dyn Query> {
+        match self {
+            Unions::Buffered => {
+                Box::new(DisjunctionMaxQuery::with_tie_breaker(clauses, tie_breaker))
+            }
+            Unions::Plain => Box::new(PlainUnion::max(clauses, tie_breaker)),
+        }
+    }
+
+    /// The sum of the matching clauses' scores.
+    fn sum(self, clauses: Vec<Box<dyn Query>>) -> Box<dyn Query> {
+        match self {
+            Unions::Buffered => Box::new(BooleanQuery::new(
+                clauses
+                    .into_iter()
+                    .map(|clause| (Occur::Should, clause))
+                    .collect(),
+            )),
+            Unions::Plain => Box::new(PlainUnion::sum(clauses)),
+        }
+    }
+}
+
 /// Words allowed between the words of a synonym phrase matched as words.
 const SPAN_SLOP: u32 = 2;
 
 /// One query item, matched in any field, or any of its synonyms in its place.
-fn item_query(item: &QueryItem, weights: &[(Field, f32)], synonym_weight: f32) -> Box<dyn Query> {
-    let typed = words_query(&item.terms, item.is_phrase(), weights);
+fn item_query(
+    item: &QueryItem,
+    weights: &[(Field, f32)],
+    synonym_weight: f32,
+    shape: Shape,
+) -> Box<dyn Query> {
+    let typed = words_query(&item.terms, item.is_phrase(), weights, shape);
     if item.alternatives.is_empty() {
         return typed;
     }
@@ -1033,10 +1196,10 @@ fn item_query(item: &QueryItem, weights: &[(Field, f32)], synonym_weight: f32) -
         // A longer phrase sums more word scores; scale it to the typed words' length so
         // that spelling an acronym out does not outrank the acronym itself.
         let scale = typed_len as f32 / content_len(&alternative.terms) as f32;
-        let query = words_query(&alternative.terms, false, weights);
+        let query = words_query(&alternative.terms, false, weights, shape);
         options.push(Box::new(BoostQuery::new(query, synonym_weight * scale)));
     }
-    Box::new(DisjunctionMaxQuery::new(options))
+    shape.unions.max(options, 0.0)
 }
 
 fn content_len(terms: &[String]) -> usize {
@@ -1049,7 +1212,13 @@ fn content_len(terms: &[String]) -> usize {
 
 /// Terms matched in any field: a single term; a strict phrase; or, for several words that
 /// are not a strict phrase, every topic word present with nearness rewarded.
-fn words_query(terms: &[String], strict_phrase: bool, weights: &[(Field, f32)]) -> Box<dyn Query> {
+fn words_query(
+    terms: &[String],
+    strict_phrase: bool,
+    weights: &[(Field, f32)],
+    shape: Shape,
+) -> Box<dyn Query> {
+    let unions = shape.unions;
     if terms.len() == 1 {
         let per_field = weights
             .iter()
@@ -1059,10 +1228,7 @@ fn words_query(terms: &[String], strict_phrase: bool, weights: &[(Field, f32)]) 
                 Box::new(BoostQuery::new(Box::new(query), *weight)) as Box<dyn Query>
             })
             .collect();
-        return Box::new(DisjunctionMaxQuery::with_tie_breaker(
-            per_field,
-            FIELD_TIE_BREAKER,
-        ));
+        return unions.max(per_field, FIELD_TIE_BREAKER);
     }
     let slop = if strict_phrase { 0 } else { SPAN_SLOP };
     let phrase_per_field: Vec<Box<dyn Query>> = weights
@@ -1077,9 +1243,9 @@ fn words_query(terms: &[String], strict_phrase: bool, weights: &[(Field, f32)]) 
             Box::new(BoostQuery::new(Box::new(phrase), *weight)) as Box<dyn Query>
         })
         .collect();
-    let phrase = DisjunctionMaxQuery::with_tie_breaker(phrase_per_field, FIELD_TIE_BREAKER);
+    let phrase = unions.max(phrase_per_field, FIELD_TIE_BREAKER);
     if strict_phrase {
-        return Box::new(phrase);
+        return phrase;
     }
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = terms
         .iter()
@@ -1087,11 +1253,13 @@ fn words_query(terms: &[String], strict_phrase: bool, weights: &[(Field, f32)]) 
         .map(|term| {
             (
                 Occur::Must,
-                words_query(std::slice::from_ref(term), false, weights),
+                words_query(std::slice::from_ref(term), false, weights, shape),
             )
         })
         .collect();
-    clauses.push((Occur::Should, Box::new(phrase)));
+    if shape.item_nearness {
+        clauses.push((Occur::Should, phrase));
+    }
     Box::new(BooleanQuery::new(clauses))
 }
 
@@ -1100,6 +1268,7 @@ fn whole_phrase_query(
     parsed: &ParsedQuery,
     fields: &Fields,
     config: &RankingConfig,
+    unions: Unions,
 ) -> Option<Box<dyn Query>> {
     let terms = parsed.all_terms();
     if terms.len() < 2 || parsed.items.len() < 2 || config.phrase_boost <= 0.0 {
@@ -1124,11 +1293,8 @@ fn whole_phrase_query(
             Box::new(BoostQuery::new(Box::new(phrase), weight)) as Box<dyn Query>
         })
         .collect();
-    let disjunction = DisjunctionMaxQuery::with_tie_breaker(per_field, FIELD_TIE_BREAKER);
-    Some(Box::new(BoostQuery::new(
-        Box::new(disjunction),
-        config.phrase_boost,
-    )))
+    let disjunction = unions.max(per_field, FIELD_TIE_BREAKER);
+    Some(Box::new(BoostQuery::new(disjunction, config.phrase_boost)))
 }
 
 /// The text shown under a result's title: keywords written as sentences, else the meta
@@ -1494,6 +1660,96 @@ message = "Ask your school first."
                 "{text:?}"
             );
         }
+        Ok(())
+    }
+
+    /// Pages that share words in different orders and fields, so that nearness and the
+    /// every-word bonus reorder what plain word scores would give.
+    fn varied() -> Vec<PageRecord> {
+        let words = [
+            "short",
+            "breaks",
+            "school",
+            "transport",
+            "funding",
+            "inclusion",
+            "plan",
+        ];
+        (0..40)
+            .map(|n: usize| {
+                let pick = |k: usize| words[(n * (k + 2) + k * 3) % words.len()];
+                let title = format!("{} {} {}", pick(0), pick(1), pick(5));
+                let body = (0..(n % 9 + 3)).map(pick).collect::<Vec<_>>().join(" ");
+                let mut record = page(&format!("http://x/page-{n}.aspx"), &title, &body);
+                if n.is_multiple_of(6) {
+                    record.kind = Kind::Document;
+                }
+                record
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_window_holding_every_match_ranks_as_scoring_them_all() -> Result<(), SearchError> {
+        let (_temp, exact) = engine_for(varied());
+        let (_other, windowed) = engine_for(varied());
+        let windowed = windowed.with_window(RescoreWindow {
+            above_records: 0,
+            size: 1_000,
+        });
+        let config = Config::defaults();
+        for text in [
+            "short breaks",
+            "school transport funding",
+            "\"inclusion funding\"",
+            "plan for short breaks at school",
+            "EHCP",
+        ] {
+            for kind in [None, Some(Kind::Page), Some(Kind::Document)] {
+                let mut request = SearchRequest::new(text);
+                request.kind = kind;
+                request.group = false;
+                let (left, right) = (
+                    exact.search(&request, &config)?,
+                    windowed.search(&request, &config)?,
+                );
+                let hits = |response: &SearchResponse| -> Vec<(String, f32)> {
+                    response
+                        .results
+                        .iter()
+                        .map(|hit| (hit.url.clone(), hit.score))
+                        .collect()
+                };
+                let (left_hits, right_hits) = (hits(&left), hits(&right));
+                assert!(!left_hits.is_empty() || text == "EHCP", "{text}");
+                assert_eq!(left_hits.len(), right_hits.len(), "{text} {kind:?}");
+                for ((left_url, left_score), (right_url, right_score)) in
+                    left_hits.iter().zip(&right_hits)
+                {
+                    assert_eq!(left_url, right_url, "{text} {kind:?}");
+                    assert!((left_score - right_score).abs() < 1e-4, "{text} {kind:?}");
+                }
+                assert_eq!(left.total, right.total, "{text} {kind:?}");
+                assert_eq!(left.facets, right.facets, "{text} {kind:?}");
+            }
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn a_small_window_still_answers_with_its_best() -> Result<(), SearchError> {
+        let (_temp, engine) = engine_for(varied());
+        let engine = engine.with_window(RescoreWindow {
+            above_records: 0,
+            size: 3,
+        });
+        let mut request = SearchRequest::new("school transport");
+        request.limit = 2;
+        request.group = false;
+        let response = engine.search(&request, &Config::defaults())?;
+        assert_eq!(response.results.len(), 2);
+        assert!(response.total > 3, "the total still counts every match");
+        assert!(response.results[0].score >= response.results[1].score);
         Ok(())
     }
 

@@ -4,8 +4,9 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::ColumnValues;
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
+
+use super::facts::{RecordFacts, SegmentFacts};
 
 /// Counts of matching records by `section_id` and by kind (pages, documents).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -15,12 +16,13 @@ pub struct FacetCounts {
     pub documents: usize,
 }
 
-/// Collects [`FacetCounts`] from the `section_id` and `is_document` fast fields.
-pub struct FacetCollector;
+/// Collects [`FacetCounts`] from the records' section and kind.
+pub struct FacetCollector {
+    pub facts: Arc<RecordFacts>,
+}
 
 pub struct FacetSegmentCollector {
-    sections: Option<Arc<dyn ColumnValues<u64>>>,
-    documents: Option<Arc<dyn ColumnValues<u64>>>,
+    facts: Arc<SegmentFacts>,
     counts: FacetCounts,
 }
 
@@ -33,16 +35,8 @@ impl Collector for FacetCollector {
         _segment_ord: SegmentOrdinal,
         segment: &SegmentReader,
     ) -> tantivy::Result<FacetSegmentCollector> {
-        let fast = segment.fast_fields();
         Ok(FacetSegmentCollector {
-            sections: fast
-                .u64("section_id")
-                .ok()
-                .map(|c| c.first_or_default_col(0)),
-            documents: fast
-                .u64("is_document")
-                .ok()
-                .map(|c| c.first_or_default_col(0)),
+            facts: self.facts.of(segment),
             counts: FacetCounts::default(),
         })
     }
@@ -68,16 +62,9 @@ impl SegmentCollector for FacetSegmentCollector {
     type Fruit = FacetCounts;
 
     fn collect(&mut self, doc: DocId, _score: Score) {
-        let section = self
-            .sections
-            .as_ref()
-            .map_or(0, |column| column.get_val(doc));
+        let section = self.facts.section_id(doc);
         *self.counts.by_section_id.entry(section).or_default() += 1;
-        let is_document = self
-            .documents
-            .as_ref()
-            .is_some_and(|column| column.get_val(doc) == 1);
-        if is_document {
+        if self.facts.is_document(doc) {
             self.counts.documents += 1;
         } else {
             self.counts.pages += 1;

@@ -5,14 +5,16 @@
 //! public API's result shape.
 
 mod engine;
-mod every_clause;
 pub mod facets;
+mod facts;
 pub mod live;
 pub mod query;
 pub mod scoring;
 pub mod snippet;
 pub mod spelling;
 pub mod suggest;
+mod union;
+mod window;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -20,7 +22,7 @@ use std::path::PathBuf;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-pub use engine::{Engine, description_of};
+pub use engine::{Engine, RescoreWindow, description_of};
 pub use scoring::Boost;
 
 use crate::record::{Audience, Kind, Stage};
