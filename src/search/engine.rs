@@ -1552,6 +1552,28 @@ mod tests {
             .expect("explain requested");
         let rules: Vec<&str> = explain.boosts.iter().map(|boost| boost.rule).collect();
         assert!(rules.contains(&"document-named"), "{rules:?}");
+
+        // One word, even hyphenated, does not name a document: the page about it comes first.
+        // The document's parent page is about travel; another page is about post-16.
+        let mut records = sample();
+        records[0].title = "Travel help - Riverford".into();
+        records[0].body = "Help with travel to school and college.".into();
+        records[1].title = "Post-16 travel policy".into();
+        records[1].body = "Post-16 travel post-16 travel policy. ".repeat(20);
+        records[2].title = "Post-16 options - Riverford".into();
+        records[2].body = "Post-16 options for young people with SEND, post-16 courses.".into();
+        let (_other, engine) = engine_for(records);
+        let mut request = SearchRequest::new("post-16");
+        request.explain = true;
+        let response = engine.search(&request, &Config::defaults())?;
+        assert_eq!(response.results[0].path, "/breaks.aspx");
+        let named = response.results.iter().flat_map(|hit| hit.explain.iter());
+        assert!(
+            named
+                .flat_map(|explain| explain.boosts.iter())
+                .all(|boost| boost.rule != "document-named"),
+            "a lone hyphenated word lifted a document"
+        );
         Ok(())
     }
 

@@ -140,6 +140,22 @@ impl ParsedQuery {
             .collect()
     }
 
+    /// How many words the query's topic is, as the family typed them: a hyphenated word
+    /// (`post-16`, `COVID-19`) is one word, a quoted phrase as many as its words.
+    pub fn content_word_count(&self) -> usize {
+        self.content_items()
+            .iter()
+            .map(|item| {
+                let words = item.terms.iter().filter(|term| !is_stop_term(term)).count();
+                if item.is_phrase() && !item.quoted {
+                    words.min(1)
+                } else {
+                    words
+                }
+            })
+            .sum()
+    }
+
     /// The distinct topic terms of the query: the content items' terms without small words
     /// (unless the query has nothing else).
     pub fn content_terms(&self) -> Vec<&str> {
@@ -477,6 +493,20 @@ mod tests {
             vec![vec!["autism"], vec!["and"], vec!["adhd"]]
         );
         assert_eq!(query.content_terms(), vec!["autism", "adhd"]);
+    }
+
+    #[test]
+    fn a_hyphenated_word_counts_as_one_word_of_the_topic() {
+        for (text, words) in [
+            ("post-16", 1),
+            ("post-16 transport", 2),
+            ("COVID-19", 1),
+            ("\"inclusion funding form\"", 3),
+            ("how do I get an EHC plan", 3),
+            ("short breaks", 2),
+        ] {
+            assert_eq!(parse(text).content_word_count(), words, "{text}");
+        }
     }
 
     #[test]

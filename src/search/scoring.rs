@@ -221,7 +221,7 @@ pub fn boosts_for(
             title_coverage(query, title, config.title_synonym_credit)
         });
         let named = own_coverage >= 1.0 && parent < 1.0;
-        if config.document_lift_when_named && content_terms.len() >= 2 && named {
+        if config.document_lift_when_named && query.content_word_count() >= 2 && named {
             boosts.push(Boost {
                 rule: "document-named",
                 factor: 1.0 / config.document_factor,
