@@ -46,6 +46,16 @@ const FIELD_TIE_BREAKER: f32 = 0.2;
 /// Candidates re-scored beyond the requested page, so query-dependent boosts can reorder.
 const EXTRA_CANDIDATES: usize = 100;
 
+/// Where [`Engine::place`] puts a record, and what it says of it.
+struct Placed {
+    /// 1-based.
+    position: usize,
+    /// The best bet that pinned it.
+    pinned_by: Option<String>,
+    /// A note for explain.
+    boost: Option<Boost>,
+}
+
 /// What retrieval gives: the count of matches, the best candidates by their multiplied and
 /// raw text scores, and the facet counts when they were asked for.
 type Retrieved = (
@@ -424,6 +434,9 @@ impl Engine {
         });
 
         let mut total = total;
+        if let Some(path) = &parsed.address {
+            self.put_address_first(path, query.as_ref(), request, &mut ranked, &mut total)?;
+        }
         let mut notices = Vec::new();
         let query_terms = trigger_terms(&parsed.text);
         let bets = rules
@@ -661,43 +674,109 @@ impl Engine {
                 tracing::warn!(bet = %bet.name, target = %pin.target, "pinned page is not in the index");
                 continue;
             };
-            let kind_ok = request.kind.is_none_or(|kind| kind == record.page.kind);
-            let section_ok = request
-                .section
-                .as_ref()
-                .is_none_or(|section| record.facts.section.as_ref() == Some(section));
-            if !kind_ok || !section_ok {
-                continue;
-            }
-            let existing = ranked
-                .iter()
-                .position(|entry| entry.record.page.url == record.page.url);
-            let entry = match existing {
-                Some(position) => ranked.remove(position),
-                None => {
-                    if !self.target_matches(&searcher, query, &pin.target)? {
-                        *total += 1;
-                    }
-                    Ranked {
-                        score: 0.0,
-                        text_score: 0.0,
-                        boosts: Vec::new(),
-                        record,
-                        pinned_by: None,
-                        address: None,
-                        complete: true,
-                    }
-                }
+            let placed = Placed {
+                position: pin.position,
+                pinned_by: Some(bet.name.clone()),
+                boost: None,
             };
-            let position = (pin.position - 1).min(ranked.len());
-            ranked.insert(
-                position,
-                Ranked {
-                    pinned_by: Some(bet.name.clone()),
-                    ..entry
-                },
-            );
+            self.place(
+                &searcher,
+                record,
+                &pin.target,
+                placed,
+                query,
+                request,
+                ranked,
+                total,
+            )?;
         }
+        Ok(())
+    }
+
+    /// A query that is the address of a page in the index (pasted from the address bar or
+    /// a link) puts that page first: its folder names would otherwise rank the section's
+    /// landing page, which shares them, above it.
+    fn put_address_first(
+        &self,
+        path: &str,
+        query: &dyn Query,
+        request: &SearchRequest,
+        ranked: &mut Vec<Ranked>,
+        total: &mut usize,
+    ) -> Result<(), SearchError> {
+        let searcher = self.reader.searcher();
+        // The same page with or without the trailing slash.
+        let other = match path.strip_suffix('/') {
+            Some(without) if !without.is_empty() => without.to_string(),
+            Some(_) => return Ok(()),
+            None => format!("{path}/"),
+        };
+        for target in [path, other.as_str()] {
+            if let Some(record) = self.record_by_target(&searcher, target)? {
+                let placed = Placed {
+                    position: 1,
+                    pinned_by: None,
+                    boost: Some(Boost {
+                        rule: "address",
+                        factor: 1.0,
+                        detail: "the query is this page's address".to_string(),
+                    }),
+                };
+                self.place(
+                    &searcher, record, target, placed, query, request, ranked, total,
+                )?;
+                return Ok(());
+            }
+        }
+        Ok(())
+    }
+
+    /// Moves `record` to a fixed position, adding it (and counting it) when the query did
+    /// not find it; a record the request's filters leave out stays out.
+    #[allow(clippy::too_many_arguments)]
+    fn place(
+        &self,
+        searcher: &tantivy::Searcher,
+        record: IndexRecord,
+        target: &str,
+        placed: Placed,
+        query: &dyn Query,
+        request: &SearchRequest,
+        ranked: &mut Vec<Ranked>,
+        total: &mut usize,
+    ) -> Result<(), SearchError> {
+        let kind_ok = request.kind.is_none_or(|kind| kind == record.page.kind);
+        let section_ok = request
+            .section
+            .as_ref()
+            .is_none_or(|section| record.facts.section.as_ref() == Some(section));
+        if !kind_ok || !section_ok {
+            return Ok(());
+        }
+        let existing = ranked
+            .iter()
+            .position(|entry| entry.record.page.url == record.page.url);
+        let mut entry = match existing {
+            Some(position) => ranked.remove(position),
+            None => {
+                if !self.target_matches(searcher, query, target)? {
+                    *total += 1;
+                }
+                Ranked {
+                    score: 0.0,
+                    text_score: 0.0,
+                    boosts: Vec::new(),
+                    record,
+                    pinned_by: None,
+                    address: None,
+                    complete: true,
+                }
+            }
+        };
+        entry.pinned_by = placed.pinned_by.or(entry.pinned_by);
+        entry.boosts.extend(placed.boost);
+        let position = (placed.position - 1).min(ranked.len());
+        ranked.insert(position, entry);
         Ok(())
     }
 
@@ -1536,6 +1615,49 @@ mod tests {
             .collect::<Result<_, SearchError>>()?;
         assert_eq!(baseline, parsed);
         assert!(engine.plain_bm25("!?", 10)?.is_empty());
+        Ok(())
+    }
+
+    #[test]
+    fn a_pasted_address_puts_its_page_first() -> Result<(), SearchError> {
+        let mut records = sample();
+        // A landing page whose title holds the folder's words, and the page pasted.
+        records[2] = page(
+            "http://x/inclusion/funding.aspx",
+            "Inclusion funding for schools",
+            "How schools apply for inclusion funding.",
+        );
+        let (_temp, engine) = engine_for(records);
+        for text in [
+            "https://council.example/inclusion/funding.aspx",
+            "/inclusion/funding.aspx",
+            "/inclusion/funding.aspx/",
+        ] {
+            let mut request = SearchRequest::new(text);
+            request.explain = true;
+            let response = engine.search(&request, &Config::defaults())?;
+            assert_eq!(
+                response.results[0].path, "/inclusion/funding.aspx",
+                "{text}"
+            );
+            let explain = response.results[0].explain.as_ref().expect("explain");
+            assert!(explain.boosts.iter().any(|boost| boost.rule == "address"));
+            assert!(
+                !response.results[0].pinned,
+                "{text}: an address is not a best bet"
+            );
+        }
+        // An address the index does not hold is searched by its words alone.
+        let mut request = SearchRequest::new("http://x/inclusion/not-here.aspx");
+        request.explain = true;
+        let response = engine.search(&request, &Config::defaults())?;
+        assert!(!response.results.is_empty());
+        let boosts = response.results.iter().flat_map(|hit| hit.explain.iter());
+        assert!(
+            boosts
+                .flat_map(|explain| explain.boosts.iter())
+                .all(|boost| boost.rule != "address")
+        );
         Ok(())
     }
 

@@ -94,6 +94,9 @@ pub struct ParsedQuery {
     pub text: String,
     /// Every item, stop words included, in query order.
     pub items: Vec<QueryItem>,
+    /// When the whole query is one pasted address (a URL, `www.` or a path from `/`): its
+    /// path and query string, encoded as the index stores a page's path.
+    pub address: Option<String>,
 }
 
 impl ParsedQuery {
@@ -253,10 +256,32 @@ pub fn parse(text: &str) -> ParsedQuery {
         }
     }
     items.truncate(MAX_ITEMS);
+    let address = address_of(&trimmed);
     ParsedQuery {
         text: trimmed,
         items,
+        address,
     }
+}
+
+/// The path (and query string) of a query that is a single address, as `path_of` gives it
+/// for a crawled page: percent-encoded, the host and fragment dropped.
+fn address_of(text: &str) -> Option<String> {
+    if text.contains(char::is_whitespace) || address_path_words(text).is_none() {
+        return None;
+    }
+    let lower = text.to_ascii_lowercase();
+    let absolute = if lower.starts_with("http://") || lower.starts_with("https://") {
+        text.to_string()
+    } else if lower.starts_with("www.") {
+        format!("http://{text}")
+    } else if text.starts_with('/') && !text.starts_with("//") {
+        format!("http://host{text}")
+    } else {
+        return None;
+    };
+    let url = url::Url::parse(&absolute).ok()?;
+    Some(crate::index::site::path_of(url.as_str()))
 }
 
 /// File endings of web pages and documents, left out of a pasted address's words.
@@ -493,6 +518,28 @@ mod tests {
             vec![vec!["autism"], vec!["and"], vec!["adhd"]]
         );
         assert_eq!(query.content_terms(), vec!["autism", "adhd"]);
+    }
+
+    #[test]
+    fn a_query_that_is_one_address_keeps_its_path() {
+        for (text, address) in [
+            (
+                "https://www.example.gov.uk/social-care/short-breaks.aspx#top",
+                Some("/social-care/short-breaks.aspx"),
+            ),
+            ("www.example.gov.uk/a/b/?page=2", Some("/a/b/?page=2")),
+            ("/Local Offer/short-breaks.htm", None),
+            (
+                "/Local%20Offer/short-breaks.htm",
+                Some("/Local%20Offer/short-breaks.htm"),
+            ),
+            ("/send/caf\u{e9}.html", Some("/send/caf%C3%A9.html")),
+            ("short-breaks.html", None),
+            ("short breaks", None),
+            ("http://example.org/a.aspx and more", None),
+        ] {
+            assert_eq!(parse(text).address.as_deref(), address, "{text}");
+        }
     }
 
     #[test]
