@@ -77,7 +77,7 @@ pub fn parse_request(params: &HashMap<String, String>) -> Result<SearchRequest, 
     if query.is_empty() {
         return Err(ApiError::bad_request(
             "empty_query",
-            "the `q` parameter must not be empty",
+            "nothing to search for: type a word or two in the q parameter",
         ));
     }
     let mut request = SearchRequest::new(query);

@@ -22,12 +22,92 @@ const MAX_TOKEN_BYTES: usize = 40;
 /// Lower-cased, ASCII-folded, English-stemmed words. Used for every text field and for the
 /// query, so "Funding" in a query meets "funded" and "fundings" in a page.
 pub fn english_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
+    TextAnalyzer::builder(WordSplitter::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
         .filter(Stemmer::new(Language::English))
         .build()
+}
+
+/// Words as tantivy's [`SimpleTokenizer`] splits them (runs of letters and digits), except
+/// that a number written with thousands separators is one word without them: "£1,200" is
+/// `1200`, as a family types it, and does not match the `1` of "£1,500".
+#[derive(Clone, Default)]
+pub struct WordSplitter {
+    inner: SimpleTokenizer,
+}
+
+/// The token stream of [`WordSplitter`].
+pub struct WordStream<'a> {
+    text: &'a str,
+    inner: <SimpleTokenizer as Tokenizer>::TokenStream<'a>,
+    /// A word read ahead that did not continue the number before it.
+    pending: Option<Token>,
+    token: Token,
+    position: usize,
+}
+
+impl Tokenizer for WordSplitter {
+    type TokenStream<'a> = WordStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> WordStream<'a> {
+        WordStream {
+            text,
+            inner: self.inner.token_stream(text),
+            pending: None,
+            token: Token::default(),
+            position: 0,
+        }
+    }
+}
+
+impl WordStream<'_> {
+    fn next_word(&mut self) -> Option<Token> {
+        if let Some(token) = self.pending.take() {
+            return Some(token);
+        }
+        self.inner.advance().then(|| self.inner.token().clone())
+    }
+}
+
+fn all_digits(text: &str) -> bool {
+    !text.is_empty() && text.bytes().all(|byte| byte.is_ascii_digit())
+}
+
+impl TokenStream for WordStream<'_> {
+    fn advance(&mut self) -> bool {
+        let Some(mut word) = self.next_word() else {
+            return false;
+        };
+        // 1 to 3 digits, then groups of exactly 3 after a comma: 6,000 and 10,000,000.
+        if all_digits(&word.text) && word.text.len() <= 3 {
+            while let Some(next) = self.next_word() {
+                let joined = &self.text[word.offset_to..next.offset_from] == ","
+                    && next.text.len() == 3
+                    && all_digits(&next.text);
+                if !joined {
+                    self.pending = Some(next);
+                    break;
+                }
+                word.text.push_str(&next.text);
+                word.offset_to = next.offset_to;
+            }
+        }
+        word.position = self.position;
+        word.position_length = 1;
+        self.position += 1;
+        self.token = word;
+        true
+    }
+
+    fn token(&self) -> &Token {
+        &self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.token
+    }
 }
 
 /// Handles to every field of the schema.
@@ -162,12 +242,12 @@ thread_local! {
 /// thread, so tantivy's indexing threads never wait on each other.
 #[derive(Clone, Default)]
 pub struct RememberingTokenizer {
-    splitter: SimpleTokenizer,
+    splitter: WordSplitter,
 }
 
 /// The token stream of [`RememberingTokenizer`].
 pub struct RememberingStream<'a> {
-    words: <SimpleTokenizer as Tokenizer>::TokenStream<'a>,
+    words: WordStream<'a>,
     token: Token,
 }
 
@@ -288,6 +368,42 @@ mod tests {
         assert_eq!(analyze("Children’s"), vec!["children", "s"]);
     }
 
+    #[test]
+    fn a_number_with_thousands_separators_is_one_word() {
+        let text = "£1,200 and 6,000 or 1,2 then 12,3456, 10,000,000. 2024,2025 £1,500";
+        let words = tokens_of(TextAnalyzer::from(WordSplitter::default()), text);
+        let seen: Vec<(&str, usize, &str)> = words
+            .iter()
+            .map(|word| {
+                (
+                    word.text.as_str(),
+                    word.position,
+                    &text[word.offset_from..word.offset_to],
+                )
+            })
+            .collect();
+        assert_eq!(
+            seen,
+            vec![
+                ("1200", 0, "1,200"),
+                ("and", 1, "and"),
+                ("6000", 2, "6,000"),
+                ("or", 3, "or"),
+                ("1", 4, "1"),
+                ("2", 5, "2"),
+                ("then", 6, "then"),
+                ("12", 7, "12"),
+                ("3456", 8, "3456"),
+                ("10000000", 9, "10,000,000"),
+                ("2024", 10, "2024"),
+                ("2025", 11, "2025"),
+                ("1500", 12, "1,500"),
+            ]
+        );
+        assert_eq!(analyze("6000"), analyze("£6,000"));
+        assert!(tokens_of(TextAnalyzer::from(WordSplitter::default()), "").is_empty());
+    }
+
     fn tokens_of(mut analyzer: TextAnalyzer, text: &str) -> Vec<Token> {
         let mut stream = analyzer.token_stream(text);
         let mut tokens = Vec::new();
@@ -302,7 +418,7 @@ mod tests {
         let long = format!("{}ß", "x".repeat(39));
         let text = format!(
             "Funding funded FUNDINGS, café Ünïcode £20 post-16 {long} dying skies; \
-             Children’s EHCP 0-25 funding again {long} Funding"
+             Children’s EHCP 0-25 funding again {long} Funding £1,200 or 6,000,000, 1,2"
         );
         let expected = tokens_of(english_analyzer(), &text);
         assert!(expected.len() > 10);
