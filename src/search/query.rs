@@ -549,7 +549,7 @@ mod tests {
             ("post-16 transport", 2),
             ("COVID-19", 1),
             ("\"inclusion funding form\"", 3),
-            ("how do I get an EHC plan", 3),
+            ("how do I get an EHC plan", 2),
             ("short breaks", 2),
         ] {
             assert_eq!(parse(text).content_word_count(), words, "{text}");
