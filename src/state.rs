@@ -145,6 +145,8 @@ pub struct BrokenLinkEntry {
     pub scope: String,
     /// e.g. `http-404`, `connection refused`.
     pub reason: String,
+    /// The link's text on the page, from the page's last extraction; empty when unknown.
+    pub text: String,
 }
 
 /// Broken links grouped by the page carrying them.
@@ -623,6 +625,7 @@ impl CrawlState {
                 url,
                 scope: "internal".into(),
                 reason: format!("http-{status}"),
+                text: String::new(),
             });
         }
 
@@ -649,7 +652,30 @@ impl CrawlState {
                 url,
                 scope: "external".into(),
                 reason,
+                text: String::new(),
             });
+        }
+
+        // The words each link shows, from the carrying page's stored extraction.
+        let mut statement = self
+            .conn
+            .prepare("SELECT record FROM fetches WHERE url = ?1 AND record IS NOT NULL")
+            .map_err(self.sql_error("read link texts"))?;
+        for (page, entries) in &mut report.pages {
+            let stored: Option<String> = statement
+                .query_row([page.as_str()], |row| row.get(0))
+                .optional()
+                .map_err(self.sql_error("read link texts"))?;
+            let Some(record) = stored
+                .and_then(|json| serde_json::from_str::<crate::record::PageRecord>(&json).ok())
+            else {
+                continue;
+            };
+            for entry in entries.iter_mut() {
+                if let Some(link) = record.links.iter().find(|link| link.url == entry.url) {
+                    entry.text = link.text.clone();
+                }
+            }
         }
 
         let checked_at: Option<String> = self
@@ -809,11 +835,23 @@ mod tests {
             headings: vec!["Short breaks".into()],
             body: "Short breaks give families a rest.".into(),
             breadcrumbs: Vec::new(),
-            links: vec![Link {
-                url: "http://site.test/b".into(),
-                text: "B".into(),
-                place: LinkPlace::Main,
-            }],
+            links: vec![
+                Link {
+                    url: "http://site.test/b".into(),
+                    text: "B".into(),
+                    place: LinkPlace::Main,
+                },
+                Link {
+                    url: "http://site.test/gone".into(),
+                    text: "the old form".into(),
+                    place: LinkPlace::Main,
+                },
+                Link {
+                    url: "http://other.test/x".into(),
+                    text: "a partner's page".into(),
+                    place: LinkPlace::Main,
+                },
+            ],
             language: Some("eng".into()),
             last_reviewed: None,
             content_type: "text/html".into(),
@@ -1021,14 +1059,12 @@ mod tests {
         let report = state.broken_links()?;
         let on_a = &report.pages["http://site.test/a"];
         assert_eq!(on_a.len(), 2);
-        assert!(
-            on_a.iter()
-                .any(|entry| entry.scope == "internal" && entry.reason == "http-404")
-        );
-        assert!(
-            on_a.iter()
-                .any(|entry| entry.scope == "external" && entry.reason == "connection refused")
-        );
+        assert!(on_a.iter().any(|entry| entry.scope == "internal"
+            && entry.reason == "http-404"
+            && entry.text == "the old form"));
+        assert!(on_a.iter().any(|entry| entry.scope == "external"
+            && entry.reason == "connection refused"
+            && entry.text == "a partner's page"));
         assert!(report.external_checked_at.is_some());
 
         assert_eq!(state.last_run()?, None);

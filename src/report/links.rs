@@ -27,9 +27,10 @@ pub struct BrokenLink {
     /// What went wrong when there was no answer (`connection refused`, `timeout`, ...).
     pub error: Option<String>,
     pub checked_at: Option<DateTime<Utc>>,
-    /// URLs of the pages that carry the link, when the source knows them. The index keeps
-    /// no links in its stored records, so the crawl state says where each one is.
-    pub carried_by: Vec<String>,
+    /// The pages that carry the link, with the link's text on each (empty when unknown),
+    /// when the source knows them. The index keeps no links in its stored records, so the
+    /// crawl state says where each one is.
+    pub carried_by: Vec<(String, String)>,
 }
 
 /// Where broken links come from.
@@ -59,13 +60,13 @@ impl LinkChecks for CrawlStateLinks {
         }
         let state = crate::state::CrawlState::open(&self.data).map_err(|err| err.to_string())?;
         let report = state.broken_links().map_err(|err| err.to_string())?;
-        let mut carriers: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let mut carriers: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
         for (page, entries) in &report.pages {
             for entry in entries {
                 carriers
                     .entry(entry.url.clone())
                     .or_default()
-                    .push(page.clone());
+                    .push((page.clone(), entry.text.clone()));
             }
         }
         let mut seen = std::collections::HashSet::new();
@@ -263,9 +264,14 @@ pub fn links_report(
         let mut carried: Vec<&&BrokenLink> = broken.values().collect();
         carried.sort_by_key(|check| check.url.as_str());
         for check in carried {
-            let carried = check.carried_by.contains(&record.page.url);
-            if carried && seen.insert(check.url.as_str()) {
-                push(&check.url, "", "main", check);
+            let carrier = check
+                .carried_by
+                .iter()
+                .find(|(page, _)| *page == record.page.url);
+            if let Some((_, text)) = carrier
+                && seen.insert(check.url.as_str())
+            {
+                push(&check.url, text, "main", check);
             }
         }
     }

@@ -275,6 +275,7 @@ impl Engine {
         response.total = outcome.total;
         response.best_bets = outcome.notices;
         response.has_more = outcome.has_more;
+        response.entries = outcome.entries;
         if request.facets {
             let facets = self.facets(
                 &outcome.text_query,
@@ -461,8 +462,11 @@ impl Engine {
         };
         let shown_until = request.offset + request.limit;
         let has_more = groups.len() > shown_until || total > retrieved;
+        // Matches beyond the ranked candidates count one entry each: unknown grouping.
+        let entries = groups.len() + total.saturating_sub(retrieved);
         Ok(RunOutcome {
             total,
+            entries,
             groups,
             notices,
             has_more,
@@ -1187,6 +1191,8 @@ fn group_documents(ranked: Vec<Ranked>) -> Vec<Group> {
 /// What [`Engine::run`] found, before rendering.
 struct RunOutcome {
     total: usize,
+    /// Entries of the grouped list: see [`SearchResponse::entries`].
+    entries: usize,
     groups: Vec<Group>,
     notices: Vec<BestBetNotice>,
     has_more: bool,

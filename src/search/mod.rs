@@ -84,6 +84,10 @@ pub struct SearchResponse {
     pub results: Vec<SearchHit>,
     /// Whether results continue after this page.
     pub has_more: bool,
+    /// How many entries the whole list has once documents sit under their pages: exact when
+    /// every match was ranked, else an estimate (for the search page's page count).
+    #[serde(skip)]
+    pub entries: usize,
     /// Matches by section and by kind, when asked for.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub facets: Option<Facets>,
@@ -103,6 +107,7 @@ impl SearchResponse {
             took_ms: 0.0,
             results: Vec::new(),
             has_more: false,
+            entries: 0,
             facets: None,
             did_you_mean: None,
             best_bets: Vec::new(),

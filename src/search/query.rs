@@ -251,7 +251,11 @@ pub fn parse(text: &str) -> ParsedQuery {
                         push_item(&mut items, analyze(segment), segment, false);
                     }
                 }
-                None => push_item(&mut items, analyze(word), word, false),
+                None => {
+                    for piece in split_joined(word) {
+                        push_item(&mut items, analyze(piece), piece, false);
+                    }
+                }
             }
         }
     }
@@ -474,6 +478,39 @@ fn merge(run: &[QueryItem], rules: &[&SynonymRule]) -> QueryItem {
 
 /// Splits text into (chunk, quoted) pieces. An unclosed quote is not a phrase: its words
 /// are searched as words, since a half-typed phrase should still find them.
+/// Characters that join two words a family means separately ("autism/ADHD", "SEN,SEND",
+/// "title:autism"). A hyphen, apostrophe, `&` or full stop keeps its word whole (`post-16`,
+/// `A&E`, `0.5`), and so does a comma between digits (`£1,200`).
+const WORD_JOINERS: &[char] = &[
+    '/', '\\', ',', ';', ':', '+', '^', '|', '(', ')', '[', ']', '{', '}', '<', '>', '=', '!', '?',
+    '*', '~',
+];
+
+/// The pieces of a typed word split where [`WORD_JOINERS`] join them.
+fn split_joined(word: &str) -> Vec<&str> {
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    let mut previous: Option<char> = None;
+    let mut chars = word.char_indices().peekable();
+    while let Some((at, character)) = chars.next() {
+        let next = chars.peek().map(|(_, next)| *next);
+        let number_comma = character == ','
+            && previous.is_some_and(|c| c.is_ascii_digit())
+            && next.is_some_and(|c| c.is_ascii_digit());
+        if WORD_JOINERS.contains(&character) && !number_comma {
+            if start < at {
+                pieces.push(&word[start..at]);
+            }
+            start = at + character.len_utf8();
+        }
+        previous = Some(character);
+    }
+    if start < word.len() {
+        pieces.push(&word[start..]);
+    }
+    pieces
+}
+
 fn split_quotes(text: &str) -> Vec<(&str, bool)> {
     let mut pieces = Vec::new();
     let mut rest = text;
@@ -543,6 +580,26 @@ mod tests {
     }
 
     #[test]
+    fn words_joined_by_a_slash_or_comma_are_separate_words() {
+        for (text, expected) in [
+            ("autism/ADHD", vec![vec!["autism"], vec!["adhd"]]),
+            ("SEN,SEND", vec![vec!["sen"], vec!["send"]]),
+            (
+                "title:autism^2",
+                vec![vec!["titl"], vec!["autism"], vec!["2"]],
+            ),
+            ("(autism)", vec![vec!["autism"]]),
+            ("post-16/19", vec![vec!["post", "16"], vec!["19"]]),
+            ("£1,200", vec![vec!["1200"]]),
+            ("A&E", vec![vec!["a", "e"]]),
+            ("1,2", vec![vec!["1", "2"]]),
+        ] {
+            assert_eq!(terms(&parse(text)), expected, "{text}");
+        }
+        assert!(parse("///").items.is_empty());
+    }
+
+    #[test]
     fn a_hyphenated_word_counts_as_one_word_of_the_topic() {
         for (text, words) in [
             ("post-16", 1),
@@ -593,7 +650,7 @@ mod tests {
             vec![vec!["document"], vec!["inclus", "panel", "form"]]
         );
         // Not addresses: searched as typed.
-        assert_eq!(terms(&parse("and/or")), vec![vec!["and", "or"]]);
+        assert_eq!(terms(&parse("and/or")), vec![vec!["and"], vec!["or"]]);
         assert_eq!(terms(&parse("e.g.")), vec![vec!["e", "g"]]);
         assert_eq!(
             terms(&parse("www.example.gov.uk")),

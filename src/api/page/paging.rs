@@ -32,25 +32,34 @@ pub struct Paging {
 const NEIGHBOURS: usize = 1;
 
 impl Paging {
-    /// The pagination for results `offset..offset + limit` of `total`, or `None` when
-    /// everything fits on one page. `has_more` is trusted over `total` for the next link;
-    /// pages beyond the deepest window the API serves are never offered.
-    pub fn new(offset: usize, limit: usize, total: usize, has_more: bool) -> Option<Paging> {
+    /// The pagination for entries `offset..offset + limit` of `entries`, or `None` when
+    /// everything fits on one page. `has_more` is trusted over `entries`: with nothing after
+    /// this page, no later page is offered, and with more, at least the next one is. Pages
+    /// beyond the deepest window the API serves are never offered.
+    pub fn new(offset: usize, limit: usize, entries: usize, has_more: bool) -> Option<Paging> {
         let limit = limit.max(1);
         let reachable_pages = MAX_WINDOW / limit;
-        let last = total.div_ceil(limit).clamp(1, reachable_pages.max(1));
         let current = offset / limit + 1;
+        let counted = entries.div_ceil(limit).max(1);
+        let last = if has_more {
+            counted.max(current + 1)
+        } else {
+            counted.min(current)
+        };
+        let last = last.clamp(1, reachable_pages.max(1));
         if last <= 1 && offset == 0 {
             return None;
         }
 
-        let previous_offset = (offset > 0).then(|| offset.saturating_sub(limit));
+        // From past the end, back to the last page there is.
+        let previous_offset =
+            (offset > 0).then(|| offset.saturating_sub(limit).min((last - 1) * limit));
         let next = offset + limit;
         let next_offset = (has_more && next + limit <= MAX_WINDOW).then_some(next);
 
         let mut items = Vec::new();
         let mut shown_until = 0;
-        for number in 1..=last.max(current) {
+        for number in 1..=last {
             let near = number.abs_diff(current) <= NEIGHBOURS;
             if number == 1 || number == last || near {
                 if number > shown_until + 1 {
@@ -66,7 +75,7 @@ impl Paging {
         }
         Some(Paging {
             current,
-            last: last.max(current),
+            last,
             previous_offset,
             next_offset,
             items,
@@ -131,10 +140,23 @@ mod tests {
     }
 
     #[test]
-    fn a_page_past_the_end_still_links_back() {
+    fn a_page_past_the_end_links_back_to_the_pages_there_are() {
         let paging = Paging::new(50, 10, 12, false).expect("past the end");
         assert_eq!(paging.current, 6);
-        assert_eq!(paging.previous_offset, Some(40));
-        assert_eq!(numbers(&paging), ["1", "2", "…", "5", "[6]"]);
+        assert_eq!(paging.last, 2);
+        assert_eq!(paging.previous_offset, Some(10));
+        assert_eq!(numbers(&paging), ["1", "2"]);
+    }
+
+    #[test]
+    fn nothing_after_this_page_offers_no_later_page() {
+        // Eleven matches, two of them documents shown under their pages: nine entries.
+        assert_eq!(Paging::new(0, 10, 11, false), None);
+        let second = Paging::new(10, 10, 30, false).expect("two pages");
+        assert_eq!(numbers(&second), ["1", "[2]"]);
+        assert_eq!(second.next_offset, None);
+        // More after this page, even if the count said otherwise.
+        let first = Paging::new(0, 10, 10, true).expect("a next page");
+        assert_eq!(numbers(&first), ["[1]", "2"]);
     }
 }

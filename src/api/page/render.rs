@@ -110,9 +110,10 @@ fn page_position(request: &SearchRequest, response: &SearchResponse) -> String {
     match Paging::new(
         request.offset,
         request.limit,
-        response.total,
+        response.entries,
         response.has_more,
     ) {
+        Some(paging) if paging.current > paging.last => "past the last page".to_string(),
         Some(paging) => format!("page {} of {}", paging.current, paging.last),
         None => "page 1 of 1".to_string(),
     }
@@ -340,7 +341,7 @@ fn results(config: &PageConfig, request: &SearchRequest, response: &SearchRespon
                         }
                     }
                     @if let Some(paging) = Paging::new(
-                        request.offset, request.limit, response.total, response.has_more,
+                        request.offset, request.limit, response.entries, response.has_more,
                     ) {
                         (pagination(&paging, &link))
                     }
