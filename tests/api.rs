@@ -197,6 +197,10 @@ async fn bad_parameters_are_400_with_json_errors() {
         ("/search?q=x&kind=pdf", "bad_kind"),
         ("/search?q=x&section=nowhere", "bad_section"),
         ("/search?q=x&explain=maybe", "bad_flag"),
+        ("/search?q=x&offset=99999999999999999999999", "bad_offset"),
+        ("/suggest?q=sh&limit=0", "bad_limit"),
+        ("/suggest?q=sh&limit=x", "bad_limit"),
+        ("/browse?letter=zz", "bad_letter"),
     ];
     for (uri, code) in cases {
         let (status, body) = call(&harness.app, "GET", uri, None).await;
@@ -208,12 +212,18 @@ async fn bad_parameters_are_400_with_json_errors() {
                 .is_some_and(|m| !m.is_empty())
         );
     }
-    let (status, body) = call(&harness.app, "GET", "/search?q=short&limit=500", None).await;
-    assert_eq!(
-        status,
-        StatusCode::OK,
-        "limit above the maximum is clamped: {body}"
-    );
+    for uri in [
+        "/search?q=short&limit=500",
+        "/search?q=short&limit=99999999999999999999999",
+        "/suggest?q=sh&limit=99999999999999999999999",
+    ] {
+        let (status, body) = call(&harness.app, "GET", uri, None).await;
+        assert_eq!(
+            status,
+            StatusCode::OK,
+            "{uri}: a limit above the maximum is clamped: {body}"
+        );
+    }
 }
 
 #[tokio::test]

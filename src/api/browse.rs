@@ -47,25 +47,18 @@ pub async fn browse(
         .iter()
         .map(|letter| letter.letter.clone())
         .collect();
-    let wanted = params
-        .get("letter")
-        .map(|letter| letter.trim().to_uppercase());
+    // The same letters as the A to Z page takes.
+    let wanted =
+        super::page::atoz::chosen_letter(atoz, params.get("letter").map(String::as_str))
+            .map_err(|_| ApiError::bad_request("bad_letter", "`letter` is one letter, or 0-9"))?;
     let letters = match &wanted {
         None => atoz.letters.clone(),
-        Some(letter) if letter.is_empty() => atoz.letters.clone(),
-        Some(letter) => {
-            if letter.chars().count() > 3 {
-                return Err(ApiError::bad_request(
-                    "bad_letter",
-                    "`letter` is one letter, or 0-9",
-                ));
-            }
-            atoz.letters
-                .iter()
-                .filter(|entry| entry.letter == *letter)
-                .cloned()
-                .collect()
-        }
+        Some(letter) => atoz
+            .letters
+            .iter()
+            .filter(|entry| entry.letter == *letter)
+            .cloned()
+            .collect(),
     };
     Ok(Json(BrowseResponse {
         generation: engine.generation().number,

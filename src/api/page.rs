@@ -8,7 +8,7 @@
 //! properties a council can override from its own stylesheet (`page.stylesheet_url`).
 //! The A to Z is plain HTML with in-page links and needs no script at all.
 
-mod atoz;
+pub(super) mod atoz;
 mod links;
 mod paging;
 mod render;

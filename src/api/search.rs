@@ -97,7 +97,7 @@ pub fn parse_request(params: &HashMap<String, String>) -> Result<SearchRequest, 
     if let Some(text) = params.get("offset") {
         request.offset = parse_number(text, "offset")?;
     }
-    if request.offset + request.limit > MAX_WINDOW {
+    if request.offset.saturating_add(request.limit) > MAX_WINDOW {
         return Err(ApiError::bad_request(
             "bad_offset",
             format!("`offset` + `limit` must not exceed {MAX_WINDOW}"),
@@ -144,8 +144,14 @@ pub fn parse_request(params: &HashMap<String, String>) -> Result<SearchRequest, 
     Ok(request)
 }
 
-fn parse_number(text: &str, name: &'static str) -> Result<usize, ApiError> {
-    text.trim().parse::<usize>().map_err(|_| {
+/// A whole number; one too large to hold counts as the largest (a `limit` is clamped, an
+/// `offset` then exceeds the window and says so).
+pub(super) fn parse_number(text: &str, name: &'static str) -> Result<usize, ApiError> {
+    let digits = text.trim();
+    if !digits.is_empty() && digits.bytes().all(|byte| byte.is_ascii_digit()) {
+        return Ok(digits.parse::<usize>().unwrap_or(usize::MAX));
+    }
+    digits.parse::<usize>().map_err(|_| {
         let (code, least) = match name {
             "limit" => ("bad_limit", 1),
             _ => ("bad_offset", 0),

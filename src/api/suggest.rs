@@ -46,12 +46,15 @@ pub async fn suggest(
         .collect();
     let limit = match params.get("limit") {
         None => DEFAULT_SUGGESTIONS,
-        Some(text) => text
-            .trim()
-            .parse::<usize>()
-            .map_err(|_| ApiError::bad_request("bad_limit", "`limit` must be a whole number"))?,
+        Some(text) => super::search::parse_number(text, "limit")?,
+    };
+    if limit == 0 {
+        return Err(ApiError::bad_request(
+            "bad_limit",
+            "`limit` must be at least 1",
+        ));
     }
-    .min(MAX_SUGGESTIONS);
+    let limit = limit.min(MAX_SUGGESTIONS);
     let Some(engine) = state.index.engine() else {
         return Err(ApiError::NoIndex);
     };

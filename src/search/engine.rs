@@ -292,7 +292,9 @@ impl Engine {
                 total: outcome.total,
                 applied: true,
             }),
-            None if outcome.total < FEW_RESULTS => self.suggestion(&typed, outcome.total, rules)?,
+            None if outcome.total < FEW_RESULTS => {
+                self.suggestion(&typed, outcome.total, request, rules)?
+            }
             None => None,
         };
 
@@ -589,6 +591,7 @@ impl Engine {
         &self,
         typed: &ParsedQuery,
         total: usize,
+        request: &SearchRequest,
         rules: &Config,
     ) -> Result<Option<DidYouMean>, SearchError> {
         let Some(text) = correct_words(&typed.text, |word| self.vocabulary.more_common(word))
@@ -599,7 +602,13 @@ impl Engine {
         super::query::expand(&mut parsed, &rules.synonyms);
         let config = &rules.ranking;
         let text_query = self.text_query(&parsed, config, rules.synonyms.weight, Shape::FULL);
-        let query = self.filtered(&text_query, None, None, config);
+        // Counted under the request's filters, as the typed query's total was.
+        let query = self.filtered(
+            &text_query,
+            request.kind,
+            request.section.as_deref(),
+            config,
+        );
         let searcher = self.reader.searcher();
         let found = searcher
             .search(query.as_ref(), &Count)
@@ -1939,6 +1948,36 @@ message = "Ask your school first."
         let nothing = engine.search(&SearchRequest::new("qwxzv"), &config)?;
         assert_eq!(nothing.total, 0);
         assert_eq!(nothing.did_you_mean, None);
+        Ok(())
+    }
+
+    #[test]
+    fn a_suggestion_counts_under_the_requests_filters() -> Result<(), SearchError> {
+        let mut records = sample();
+        for n in 0..6 {
+            records.push(page(
+                &format!("http://x/postage-{n}.aspx"),
+                &format!("Postage {n}"),
+                "Postage and stamps for letters.",
+            ));
+        }
+        records.push(page(
+            "http://x/portage.aspx",
+            "Portage",
+            "Portage home visits.",
+        ));
+        let (_temp, engine) = engine_for(records);
+        let config = Config::defaults();
+        let unfiltered = engine.search(&SearchRequest::new("portage"), &config)?;
+        let offered = unfiltered
+            .did_you_mean
+            .as_ref()
+            .expect("a more common word");
+        assert_eq!((offered.query.as_str(), offered.total), ("postage", 6));
+        // No document holds either word: offering one would promise what the filter hides.
+        let mut documents = SearchRequest::new("portage");
+        documents.kind = Some(Kind::Document);
+        assert_eq!(engine.search(&documents, &config)?.did_you_mean, None);
         Ok(())
     }
 

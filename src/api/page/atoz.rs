@@ -44,9 +44,11 @@ pub fn chosen_letter(atoz: &AtoZ, asked: Option<&str>) -> Result<Option<String>,
     };
     let letter = asked.to_uppercase();
     let mut characters = letter.chars();
-    let single = match (characters.next(), characters.next()) {
-        (Some(only), None) => only.is_alphanumeric(),
-        _ => false,
+    let (single, letter) = match (characters.next(), characters.next()) {
+        // Topics starting with a digit are listed together.
+        (Some(only), None) if only.is_ascii_digit() => (true, "0-9".to_string()),
+        (Some(only), None) => (only.is_alphabetic(), letter),
+        _ => (false, letter),
     };
     let known = letter == "0-9" || atoz.letters.iter().any(|entry| entry.letter == letter);
     if single || known {
@@ -313,7 +315,10 @@ mod tests {
         assert_eq!(chosen_letter(&atoz, Some("s")), Ok(Some("S".into())));
         assert_eq!(chosen_letter(&atoz, Some("q")), Ok(Some("Q".into())));
         assert_eq!(chosen_letter(&atoz, Some("0-9")), Ok(Some("0-9".into())));
+        assert_eq!(chosen_letter(&atoz, Some("1")), Ok(Some("0-9".into())));
+        assert_eq!(chosen_letter(&atoz, Some("é")), Ok(Some("É".into())));
         assert_eq!(chosen_letter(&atoz, Some("ST")), Err(BadLetter));
+        assert_eq!(chosen_letter(&atoz, Some("zz")), Err(BadLetter));
         assert_eq!(chosen_letter(&atoz, Some("<")), Err(BadLetter));
     }
 
