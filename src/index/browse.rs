@@ -35,8 +35,13 @@ const GENERIC_HEADING_STARTS: &[&str] = &[
     "contact",
 ];
 
-/// Headings that organise a page rather than name a topic.
+/// Headings that organise a page rather than name a topic, and names of a site's own
+/// navigation (its home page, its A to Z).
 const GENERIC_HEADINGS: &[&str] = &[
+    "a to z",
+    "a-z",
+    "home",
+    "home page",
     "about",
     "about us",
     "applications",
@@ -514,6 +519,30 @@ mod tests {
                 .all(|letter| letter.topics.iter().all(|t| t.name != "Who is it for"))
         );
         assert!(!atoz.introduction.is_empty());
+    }
+
+    #[test]
+    fn the_sites_own_navigation_is_not_a_topic() {
+        let records = vec![
+            page("http://x/", "Home", &[], ("", "")),
+            page("http://x/a-z.html", "A to Z", &["A-Z"], ("", "")),
+            page(
+                "http://x/care/breaks/breaks.html",
+                "Short breaks",
+                &[],
+                ("care", "Care"),
+            ),
+        ];
+        let atoz = build(&analyse(records, &SiteRules::default()));
+        let names: Vec<&str> = atoz
+            .letters
+            .iter()
+            .flat_map(|letter| letter.topics.iter().map(|topic| topic.name.as_str()))
+            .collect();
+        assert!(names.contains(&"Short breaks"), "{names:?}");
+        for navigation in ["Home", "A to Z", "A-Z"] {
+            assert!(!names.contains(&navigation), "{names:?}");
+        }
     }
 
     /// Read back, the A to Z is the one written, with each page held once however many
