@@ -24,8 +24,9 @@ impl Kind {
         }
     }
 
+    /// `page` or `document`, in any case.
     pub fn parse(text: &str) -> Option<Kind> {
-        match text {
+        match text.trim().to_ascii_lowercase().as_str() {
             "page" => Some(Kind::Page),
             "document" => Some(Kind::Document),
             _ => None,
@@ -125,8 +126,9 @@ impl Audience {
         }
     }
 
+    /// `family` or `professional` (or their plurals), in any case.
     pub fn parse(text: &str) -> Option<Audience> {
-        match text {
+        match text.trim().to_ascii_lowercase().as_str() {
             "family" | "families" => Some(Audience::Family),
             "professional" | "professionals" => Some(Audience::Professional),
             _ => None,

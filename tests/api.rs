@@ -213,6 +213,7 @@ async fn bad_parameters_are_400_with_json_errors() {
         );
     }
     for uri in [
+        "/search?q=short&kind=Page&audience=PROFESSIONAL",
         "/search?q=short&limit=500",
         "/search?q=short&limit=99999999999999999999999",
         "/suggest?q=sh&limit=99999999999999999999999",
@@ -221,7 +222,7 @@ async fn bad_parameters_are_400_with_json_errors() {
         assert_eq!(
             status,
             StatusCode::OK,
-            "{uri}: a limit above the maximum is clamped: {body}"
+            "{uri}: a limit above the maximum is clamped, and kinds and audiences take any case: {body}"
         );
     }
 }
