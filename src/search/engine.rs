@@ -720,11 +720,11 @@ impl Engine {
         let searcher = self.reader.searcher();
         // The same page with or without the trailing slash.
         let other = match path.strip_suffix('/') {
-            Some(without) if !without.is_empty() => without.to_string(),
-            Some(_) => return Ok(()),
+            Some(without) => without.to_string(),
             None => format!("{path}/"),
         };
-        for target in [path, other.as_str()] {
+        let targets = std::iter::once(path).chain(Some(other.as_str()).filter(|o| !o.is_empty()));
+        for target in targets {
             if let Some(record) = self.record_by_target(&searcher, target)? {
                 let placed = Placed {
                     position: 1,
@@ -1213,8 +1213,10 @@ struct RunOutcome {
     searcher: tantivy::Searcher,
 }
 
-/// How a text query is put together: which score-only clauses it has (none of them changes
-/// what matches), and from which unions.
+/// How a text query is put together: which clauses that add score it has, and from which
+/// unions. They change what matches only at the edges: a record holding the whole query as
+/// a phrase (with `phrase.slop` words between) always holds each of its words, unless the
+/// query quotes a part that the record holds only with words between.
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Shape {
     /// The bonus for holding every content word of the query.

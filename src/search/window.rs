@@ -1,19 +1,20 @@
 //! Ranking a large index in two steps.
 //!
-//! The full text query (a disjunction per word over seven fields, phrases, the every-word
-//! bonus) is too rich for tantivy's block-max pruning, so scoring it means scoring every
-//! match; on a big site a common word matches most records. Above a size, retrieval therefore
-//! works as search engines' rescoring windows do:
+//! The nearness clauses of the text query (the whole query as a phrase, the words of a
+//! spelt-out synonym near each other) read word positions, and on a big site a common word
+//! matches most records, so scoring them on every match is most of a broad query's cost.
+//! Above a size, retrieval therefore works as search engines' rescoring windows do
+//! (`Engine::windowed`):
 //!
-//! 1. [`best_by_terms`]: the query's terms as one flat union, each weighted by its field,
-//!    which tantivy prunes with block-max WAND. The query-independent multipliers (document
-//!    demotion, section, audience, stage) and the request's filters apply while collecting,
-//!    so the window holds the records that would rank best on plain weighted BM25.
-//! 2. [`rescore`]: the full text query scores just those records, by seeking to each one.
+//! 1. every match is counted, faceted and scored on its words alone (the per-word field
+//!    disjunction, the every-word bonus, the query-independent multipliers), keeping the
+//!    best as the window;
+//! 2. [`rescore`]: the full text query scores just the window's records, by seeking to each
+//!    one. Its per-word disjunctions are `PlainUnion`s (see `union.rs`), whose clauses each
+//!    seek on their own; tantivy's own unions would walk every record in between.
 //!
-//! A record that plain BM25 ranks below the window but the full query would lift into the
-//! first page is missed; that is the price of not scoring every match. Totals and facets are
-//! still counted over every match, without scores (see `Engine::run`).
+//! A record that its words alone rank below the window but nearness would lift into the
+//! first page is missed; that is the price of not reading positions for every match.
 
 use tantivy::query::{EnableScoring, Query};
 use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, SegmentReader, TERMINATED};
