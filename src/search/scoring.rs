@@ -76,6 +76,14 @@ pub fn static_factor(config: &RankingConfig, facts: &StaticFacts, context: &Cont
         * stage_factor(config, facts.stage, context)
 }
 
+/// "families" or "professionals", for explain.
+fn plural(audience: Audience) -> &'static str {
+    match audience {
+        Audience::Family => "families",
+        Audience::Professional => "professionals",
+    }
+}
+
 pub fn audience_factor(config: &RankingConfig, audience: Audience, context: &Context) -> f32 {
     if audience == context.audience {
         1.0
@@ -247,9 +255,9 @@ pub fn boosts_for(
             rule: "audience",
             factor: audience,
             detail: format!(
-                "written for {}s, searched for {}s ({})",
-                facts.audience.as_str(),
-                context.audience.as_str(),
+                "written for {}, searched for {} ({})",
+                plural(facts.audience),
+                plural(context.audience),
                 facts.audience_rule
             ),
         });
