@@ -2,12 +2,16 @@
 //! has been typed so far.
 //!
 //! Each generation stores its suggestions beside its index; they are loaded once when the
-//! generation is opened. A lookup walks the sorted word list for the last, partly typed
-//! word and checks the other words against each candidate, so it costs a range scan plus
-//! the candidates, not a pass over the whole site: cheap enough for every key press.
+//! generation is opened. Each word gets a number when loaded and the word list is kept
+//! sorted; a lookup finds the words each typed word starts (one range of the list), takes
+//! its candidates from the typed word that the fewest entries hold, and checks the other
+//! typed words against each candidate's word numbers. So it costs a few range scans plus
+//! the candidates, not a pass over the whole site; the best suggestions for a first word
+//! that many entries hold are kept once asked. Cheap enough for every key press.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::ops::Bound;
 use std::path::Path;
 use std::sync::{Arc, RwLock};
 
@@ -69,8 +73,8 @@ pub struct Suggestion {
 #[derive(Debug, Clone)]
 struct Entry {
     suggestion: Suggestion,
-    /// Lower-cased, folded words of the text, in order.
-    words: Vec<String>,
+    /// The ids in [`Suggester::words`] of the text's lower-cased, folded words, in order.
+    words: Box<[u32]>,
     /// How good a suggestion it is regardless of what was typed.
     weight: f32,
 }
@@ -78,19 +82,29 @@ struct Entry {
 /// Entry ids with their scores, best first.
 type Ranking = Arc<[(f32, u32)]>;
 
-/// Typed text of one word this short or shorter is answered from [`Suggester::short`].
+/// Typed text of one word this short or shorter is answered from [`Suggester::kept`].
 const SHORT_PREFIX_CHARS: usize = 2;
+/// Typed text of one word that this many entries or more hold is answered from
+/// [`Suggester::kept`] too, whatever its length ("sch" on a site with thousands of school
+/// pages).
+const KEPT_FROM_HOLDERS: usize = 256;
 
 /// The suggestions of one generation.
 #[derive(Debug, Default)]
 pub struct Suggester {
     entries: Vec<Entry>,
-    /// Every word of every entry → the entries holding it.
-    by_word: BTreeMap<String, Vec<u32>>,
-    /// The best [`MAX_SUGGESTIONS`] for a one- or two-letter first word, kept once asked:
-    /// on a large site such a prefix has tens of thousands of candidates, and it is what
-    /// every search box sends first.
-    short: RwLock<HashMap<String, Ranking>>,
+    /// Every word of every entry → its id, in word order, so that the words starting with
+    /// what was typed are one range.
+    words: BTreeMap<String, u32>,
+    /// Per word id, the entries holding that word.
+    holders: Vec<Vec<u32>>,
+    /// The best [`MAX_SUGGESTIONS`] for a one- or two-letter first word, or for one word
+    /// that [`KEPT_FROM_HOLDERS`] entries or more hold, kept once asked: on a large site such
+    /// a prefix has thousands of candidates, and it is what every search box sends first.
+    /// A prefix is kept only when it starts some word, so the map holds at most the short
+    /// prefixes of the site's words and those shared by many entries (bounded by the
+    /// number of words held, over the threshold, for each length), whatever visitors type.
+    kept: RwLock<HashMap<String, Ranking>>,
 }
 
 /// Words for matching: lower case, accents folded, split at anything but letters and digits.
@@ -229,17 +243,27 @@ impl Suggester {
             return;
         }
         let id = self.entries.len() as u32;
-        self.short
+        self.kept
             .get_mut()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .clear();
-        let distinct: HashSet<&String> = words.iter().collect();
-        for word in distinct {
-            self.by_word.entry(word.clone()).or_default().push(id);
+        let mut ids = Vec::with_capacity(words.len());
+        for word in words {
+            let next = self.holders.len() as u32;
+            let word_id = *self.words.entry(word).or_insert(next);
+            if word_id == next {
+                self.holders.push(Vec::new());
+            }
+            let holders = &mut self.holders[word_id as usize];
+            // An entry repeating a word is listed once under it.
+            if holders.last() != Some(&id) {
+                holders.push(id);
+            }
+            ids.push(word_id);
         }
         self.entries.push(Entry {
             suggestion,
-            words,
+            words: ids.into(),
             weight,
         });
     }
@@ -272,8 +296,10 @@ impl Suggester {
         if wanted == 0 {
             return Vec::new();
         }
-        let found = if complete.is_empty() && last.chars().count() <= SHORT_PREFIX_CHARS {
-            self.short_prefix(last)
+        let kept = complete.is_empty()
+            && (last.chars().count() <= SHORT_PREFIX_CHARS || self.held_by_many(last));
+        let found = if kept {
+            self.kept_prefix(last)
         } else {
             self.ranked(complete, last, wanted).into()
         };
@@ -288,21 +314,39 @@ impl Suggester {
     /// after a new generation does not pay for it.
     pub fn warm_short_prefixes(&self) {
         let letters: HashSet<char> = self
-            .by_word
+            .words
             .keys()
             .filter_map(|word| word.chars().next())
             .collect();
         for letter in letters {
-            self.short_prefix(&letter.to_string());
+            self.kept_prefix(&letter.to_string());
         }
     }
 
-    /// The best [`MAX_SUGGESTIONS`] for a short first word, ranked once and then kept.
-    fn short_prefix(&self, prefix: &str) -> Ranking {
+    /// Whether at least [`KEPT_FROM_HOLDERS`] entries hold a word starting with `prefix`
+    /// (an entry holding two such words counts twice).
+    fn held_by_many(&self, prefix: &str) -> bool {
+        let mut holders = 0;
+        for (_, &word_id) in self
+            .words
+            .range::<str, _>((Bound::Included(prefix), Bound::Unbounded))
+            .take_while(|(word, _)| word.starts_with(prefix))
+        {
+            holders += self.holders[word_id as usize].len();
+            if holders >= KEPT_FROM_HOLDERS {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// The best [`MAX_SUGGESTIONS`] for a first word that is short or held by many entries,
+    /// ranked once and then kept.
+    fn kept_prefix(&self, prefix: &str) -> Ranking {
         let read = |cache: &HashMap<String, Ranking>| cache.get(prefix).cloned();
         let kept = read(
             &self
-                .short
+                .kept
                 .read()
                 .unwrap_or_else(|poisoned| poisoned.into_inner()),
         );
@@ -310,11 +354,9 @@ impl Suggester {
             return found;
         }
         let found: Ranking = self.ranked(&[], prefix, MAX_SUGGESTIONS).into();
-        // Only a prefix of some word is kept, so the cache holds at most the distinct
-        // one- and two-letter prefixes of the site's words, whatever visitors type.
         if !found.is_empty() {
             let mut cache = self
-                .short
+                .kept
                 .write()
                 .unwrap_or_else(|poisoned| poisoned.into_inner());
             cache.insert(prefix.to_string(), found.clone());
@@ -325,21 +367,20 @@ impl Suggester {
     /// Entry ids with their scores, best first, at most `wanted`: entries starting with
     /// the typed words, then those holding them all (`last` as a prefix).
     fn ranked(&self, complete: &[String], last: &str, wanted: usize) -> Vec<(f32, u32)> {
-        // Every candidate holds a word starting with each typed word, so the candidates of
-        // any one of them will do: the longest, which usually has the fewest.
-        let narrowest = complete
+        let complete: Vec<TypedWord> = complete.iter().map(|typed| self.typed(typed)).collect();
+        let last = self.typed(last);
+        // Every candidate holds a word starting with each typed word, so the entries of any
+        // one of them will do: the one that the fewest entries hold.
+        let Some(narrowest) = complete
             .iter()
-            .map(String::as_str)
-            .chain([last])
-            .max_by_key(|word| word.chars().count())
-            .unwrap_or(last);
-        let mut candidates: Vec<u32> = Vec::new();
-        for (_, ids) in self
-            .by_word
-            .range(narrowest.to_string()..)
-            .take_while(|(word, _)| word.starts_with(narrowest))
-        {
-            candidates.extend(ids.iter().copied());
+            .chain([&last])
+            .min_by_key(|typed| typed.holders)
+        else {
+            return Vec::new();
+        };
+        let mut candidates: Vec<u32> = Vec::with_capacity(narrowest.holders);
+        for &word_id in &narrowest.ids {
+            candidates.extend_from_slice(&self.holders[word_id as usize]);
         }
         candidates.sort_unstable();
         candidates.dedup();
@@ -348,7 +389,7 @@ impl Suggester {
             .into_iter()
             .filter_map(|id| {
                 let entry = &self.entries[id as usize];
-                let rank = match_rank(&entry.words, complete, last)?;
+                let rank = match_rank(&entry.words, &complete, &last)?;
                 Some((rank + entry.weight, id))
             })
             .collect();
@@ -368,25 +409,67 @@ impl Suggester {
         scored.sort_unstable_by(order);
         scored
     }
+
+    /// The word ids one typed word matches: the words it starts, and the word it is.
+    fn typed(&self, typed: &str) -> TypedWord {
+        let mut ids = Vec::new();
+        let mut holders = 0;
+        for (_, &word_id) in self
+            .words
+            .range::<str, _>((Bound::Included(typed), Bound::Unbounded))
+            .take_while(|(word, _)| word.starts_with(typed))
+        {
+            ids.push(word_id);
+            holders += self.holders[word_id as usize].len();
+        }
+        let mut starts = vec![0u64; self.holders.len().div_ceil(64)];
+        for &word_id in &ids {
+            starts[word_id as usize / 64] |= 1 << (word_id % 64);
+        }
+        TypedWord {
+            exact: self.words.get(typed).copied(),
+            ids,
+            starts,
+            holders,
+        }
+    }
+}
+
+/// What one typed word matches, as word ids.
+struct TypedWord {
+    /// The word itself, when some entry holds it.
+    exact: Option<u32>,
+    /// Every word starting with it (itself included).
+    ids: Vec<u32>,
+    /// The same words as a set of bits, one per word id.
+    starts: Vec<u64>,
+    /// How many entries hold one of those words, counted once per word.
+    holders: usize,
+}
+
+impl TypedWord {
+    fn starts(&self, word_id: u32) -> bool {
+        let word_id = word_id as usize;
+        self.starts
+            .get(word_id / 64)
+            .is_some_and(|bits| bits & (1 << (word_id % 64)) != 0)
+    }
 }
 
 /// How well an entry's words match the typed words: 2 when the entry starts with them, 1
 /// when it holds them all elsewhere, `None` when it does not hold them.
-fn match_rank(words: &[String], complete: &[String], last: &str) -> Option<f32> {
+fn match_rank(words: &[u32], complete: &[TypedWord], last: &TypedWord) -> Option<f32> {
     let starts = words.len() > complete.len()
         && complete
             .iter()
             .zip(words)
-            .all(|(typed, word)| typed == word)
-        && words[complete.len()].starts_with(last);
+            .all(|(typed, &word)| typed.exact == Some(word))
+        && last.starts(words[complete.len()]);
     if starts {
         return Some(2.0);
     }
-    let holds_complete = complete
-        .iter()
-        .all(|typed| words.iter().any(|word| word.starts_with(typed.as_str())));
-    let holds_last = words.iter().any(|word| word.starts_with(last));
-    (holds_complete && holds_last).then_some(1.0)
+    let holds = |typed: &TypedWord| words.iter().any(|&word| typed.starts(word));
+    (complete.iter().all(holds) && holds(last)).then_some(1.0)
 }
 
 #[cfg(test)]
@@ -489,8 +572,62 @@ mod tests {
         // Prefixes of no word find nothing and are not kept.
         assert!(suggester.suggest("zq", 8).is_empty());
         assert!(suggester.suggest("漢字", 8).is_empty());
-        let kept = suggester.short.read().expect("not poisoned");
+        let kept = suggester.kept.read().expect("not poisoned");
         assert!(!kept.contains_key("zq") && !kept.contains_key("漢字"));
+    }
+
+    #[test]
+    fn a_word_many_entries_hold_is_kept_and_other_words_narrow_the_candidates() {
+        let mut texts_and_weights: Vec<(String, f32)> = (0..KEPT_FROM_HOLDERS + 10)
+            .map(|n| (format!("School number {n}"), 0.4))
+            .collect();
+        texts_and_weights.push(("Free school meals".into(), 0.4));
+        texts_and_weights.push(("Meals on wheels".into(), 0.2));
+        texts_and_weights.push(("Schooling at home".into(), 0.6));
+        let borrowed: Vec<(&str, f32)> = texts_and_weights
+            .iter()
+            .map(|(text, weight)| (text.as_str(), *weight))
+            .collect();
+        let suggester = suggester(&borrowed);
+
+        let fresh = suggester.ranked(&[], "scho", 3);
+        let found = suggester.suggest_scored("scho", 3);
+        assert_eq!(
+            found.iter().map(|(score, _)| *score).collect::<Vec<_>>(),
+            fresh.iter().map(|(score, _)| *score).collect::<Vec<_>>()
+        );
+        assert_eq!(found[0].1.text, "Schooling at home");
+        assert!(
+            suggester
+                .kept
+                .read()
+                .expect("not poisoned")
+                .contains_key("scho")
+        );
+        // A word few entries hold is looked up afresh each time.
+        assert_eq!(texts(&suggester.suggest("whe", 8)), vec!["Meals on wheels"]);
+        assert!(
+            !suggester
+                .kept
+                .read()
+                .expect("not poisoned")
+                .contains_key("whe")
+        );
+
+        // "school" is held by hundreds of entries and "free" by one: the answer is the same
+        // whichever word the candidates come from.
+        assert_eq!(
+            texts(&suggester.suggest("free school m", 8)),
+            vec!["Free school meals"]
+        );
+        assert_eq!(
+            texts(&suggester.suggest("school m", 8)),
+            vec!["Free school meals"]
+        );
+        assert_eq!(
+            texts(&suggester.suggest("meals", 8)),
+            vec!["Meals on wheels", "Free school meals"]
+        );
     }
 
     #[test]
