@@ -252,9 +252,11 @@ fn site_rules(config: &Config) -> SiteRules {
     }
 }
 
-/// The files a generation holds and what they record; raise it whenever that changes, so
-/// that a recrawl of an unchanged site rebuilds a generation written the old way.
-const INDEX_LAYOUT: u32 = 2;
+/// The files a generation holds, what they record and how the analyser splits words; raise
+/// it whenever one of them changes, so that a recrawl of an unchanged site rebuilds a
+/// generation written the old way (3: numbers with thousands separators and decimal numbers
+/// are one word).
+const INDEX_LAYOUT: u32 = 3;
 
 /// Identifies how an index is built from records: this program's version and the
 /// index-time rules. Two generations with the same fingerprint and the same records hold

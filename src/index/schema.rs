@@ -32,7 +32,9 @@ pub fn english_analyzer() -> TextAnalyzer {
 
 /// Words as tantivy's [`SimpleTokenizer`] splits them (runs of letters and digits), except
 /// that a number written with thousands separators is one word without them: "£1,200" is
-/// `1200`, as a family types it, and does not match the `1` of "£1,500".
+/// `1200`, as a family types it, and does not match the `1` of "£1,500"; and a decimal
+/// number is one word with its full stop: "£14.20" is `14.20`; and single letters with full
+/// stops between them are one word: "S.E.N.D." is `SEND`.
 #[derive(Clone, Default)]
 pub struct WordSplitter {
     inner: SimpleTokenizer,
@@ -75,11 +77,41 @@ fn all_digits(text: &str) -> bool {
     !text.is_empty() && text.bytes().all(|byte| byte.is_ascii_digit())
 }
 
+fn one_letter(text: &str) -> bool {
+    let mut chars = text.chars();
+    chars.next().is_some_and(char::is_alphabetic) && chars.next().is_none()
+}
+
+/// Whether text ends with a digit and a full stop (the word after it continues a run).
+fn dotted_digit_before(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.len() >= 2 && bytes[bytes.len() - 1] == b'.' && bytes[bytes.len() - 2].is_ascii_digit()
+}
+
+/// Whether text starts with a full stop and a digit (the word before it starts a run).
+fn dotted_digit_after(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.len() >= 2 && bytes[0] == b'.' && bytes[1].is_ascii_digit()
+}
+
 impl TokenStream for WordStream<'_> {
     fn advance(&mut self) -> bool {
         let Some(mut word) = self.next_word() else {
             return false;
         };
+        // Single letters with full stops between them: one abbreviation, S.E.N.D. is SEND.
+        if one_letter(&word.text) {
+            while let Some(next) = self.next_word() {
+                let joined =
+                    &self.text[word.offset_to..next.offset_from] == "." && one_letter(&next.text);
+                if !joined {
+                    self.pending = Some(next);
+                    break;
+                }
+                word.text.push_str(&next.text);
+                word.offset_to = next.offset_to;
+            }
+        }
         // 1 to 3 digits, then groups of exactly 3 after a comma: 6,000 and 10,000,000.
         if all_digits(&word.text) && word.text.len() <= 3 {
             while let Some(next) = self.next_word() {
@@ -92,6 +124,24 @@ impl TokenStream for WordStream<'_> {
                 }
                 word.text.push_str(&next.text);
                 word.offset_to = next.offset_to;
+            }
+        }
+        // Digits, a full stop, digits: one decimal number, "14.20" of "£14.20" (so "20 weeks"
+        // does not meet its 20). A longer run of them (4.12.2026, section 2.3.1) stays
+        // separate words.
+        if all_digits(&word.text)
+            && !dotted_digit_before(&self.text[..word.offset_from])
+            && let Some(next) = self.next_word()
+        {
+            let decimal = &self.text[word.offset_to..next.offset_from] == "."
+                && all_digits(&next.text)
+                && !dotted_digit_after(&self.text[next.offset_to..]);
+            if decimal {
+                word.text.push('.');
+                word.text.push_str(&next.text);
+                word.offset_to = next.offset_to;
+            } else {
+                self.pending = Some(next);
             }
         }
         word.position = self.position;
@@ -402,6 +452,48 @@ mod tests {
         );
         assert_eq!(analyze("6000"), analyze("£6,000"));
         assert!(tokens_of(TextAnalyzer::from(WordSplitter::default()), "").is_empty());
+    }
+
+    #[test]
+    fn a_decimal_number_is_one_word_and_a_run_of_dotted_numbers_is_not() {
+        let text = "£14.20 a week, 2.5 hours, £1,234.56 on 4.12.2026 (section 2.3.1) v2.1 20. Then";
+        let words = tokens_of(TextAnalyzer::from(WordSplitter::default()), text);
+        let seen: Vec<(&str, &str)> = words
+            .iter()
+            .map(|word| (word.text.as_str(), &text[word.offset_from..word.offset_to]))
+            .collect();
+        assert_eq!(
+            seen,
+            vec![
+                ("14.20", "14.20"),
+                ("a", "a"),
+                ("week", "week"),
+                ("2.5", "2.5"),
+                ("hours", "hours"),
+                ("1234.56", "1,234.56"),
+                ("on", "on"),
+                ("4", "4"),
+                ("12", "12"),
+                ("2026", "2026"),
+                ("section", "section"),
+                ("2", "2"),
+                ("3", "3"),
+                ("1", "1"),
+                ("v2", "v2"),
+                ("1", "1"),
+                ("20", "20"),
+                ("Then", "Then"),
+            ]
+        );
+        let positions: Vec<usize> = words.iter().map(|word| word.position).collect();
+        assert_eq!(positions, (0..words.len()).collect::<Vec<_>>());
+        assert_eq!(analyze("£14.20"), vec!["14.20"]);
+        assert_eq!(
+            analyze("S.E.N.D. support, e.g. a T.A."),
+            analyze("SEND support eg a TA")
+        );
+        assert_eq!(analyze("A. Smith"), vec!["a", "smith"]);
+        assert!(!analyze("£14.20").contains(&"20".to_string()));
     }
 
     fn tokens_of(mut analyzer: TextAnalyzer, text: &str) -> Vec<Token> {
