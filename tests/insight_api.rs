@@ -355,6 +355,29 @@ async fn front_ends_report_clicks_as_events() {
     }
     let answer = post(&harness.app, "/events", "{not json", "application/json").await;
     assert_eq!(answer.status, StatusCode::BAD_REQUEST);
+    // An event of another type is told about its type, whatever else it lacks.
+    let answer = post(
+        &harness.app,
+        "/events",
+        r#"{"type": "view"}"#,
+        "application/json",
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::BAD_REQUEST);
+    assert!(
+        answer.text.contains("unknown event type `view`"),
+        "{}",
+        answer.text
+    );
+    let answer = post(
+        &harness.app,
+        "/events",
+        r#"{"type": "click"}"#,
+        "application/json",
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::BAD_REQUEST);
+    assert!(answer.text.contains("`url`"), "{}", answer.text);
 
     let top = report(&harness.app, "top-queries").await;
     assert_eq!(top["rows"][0]["query"], "short breaks");

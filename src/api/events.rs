@@ -78,6 +78,8 @@ pub struct EventBody {
     #[serde(default)]
     query: String,
     rank: Option<u32>,
+    /// Missing is refused after the type, so that `{"type": "view"}` hears about its type.
+    #[serde(default)]
     url: String,
 }
 
