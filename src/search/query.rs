@@ -651,7 +651,7 @@ mod tests {
         );
         // Not addresses: searched as typed.
         assert_eq!(terms(&parse("and/or")), vec![vec!["and"], vec!["or"]]);
-        assert_eq!(terms(&parse("e.g.")), vec![vec!["e", "g"]]);
+        assert_eq!(terms(&parse("e.g.")), vec![vec!["eg"]]);
         assert_eq!(
             terms(&parse("www.example.gov.uk")),
             vec![vec!["www", "exampl", "gov", "uk"]]
