@@ -170,9 +170,10 @@ enum Command {
         /// Last day of the analytics window (YYYY-MM-DD).
         #[arg(long)]
         to: Option<chrono::NaiveDate>,
-        /// Most rows in the query tables.
-        #[arg(long, default_value_t = reports::DEFAULT_ROWS)]
-        rows: usize,
+        /// Most rows in the query tables (1 to 100000).
+        #[arg(long, default_value_t = reports::DEFAULT_ROWS as u32,
+              value_parser = clap::value_parser!(u32).range(1..=reports::MAX_ROWS as i64))]
+        rows: u32,
     },
     /// The page review tracker.
     Review {
@@ -378,7 +379,7 @@ fn run() -> anyhow::Result<()> {
                 as_of,
                 from,
                 to,
-                rows,
+                rows: rows as usize,
             };
             report_command(&folders, &options)
         }

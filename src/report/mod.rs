@@ -254,23 +254,35 @@ impl Built {
     pub fn summary(&self) -> String {
         match self {
             Built::TopQueries(report) => format!(
-                "{} searches of {} distinct queries",
-                report.searches, report.distinct_queries
+                "{} of {}",
+                counted(report.searches, "search", "searches"),
+                counted(
+                    report.distinct_queries as u64,
+                    "distinct query",
+                    "distinct queries"
+                )
             ),
             Built::ZeroResults(report) => format!(
-                "{} of {} searches found nothing",
-                report.zero_result_searches, report.searches
+                "{} of {} found nothing",
+                report.zero_result_searches,
+                counted(report.searches, "search", "searches")
             ),
-            Built::NoClicks(report) => {
-                format!("{} queries with results and no clicks", report.rows.len())
-            }
-            Built::ClickPositions(report) => format!("{} clicks", report.clicks),
-            Built::Weekly(report) => format!("{} weeks", report.rows.len()),
+            Built::NoClicks(report) => format!(
+                "{} with results and no clicks listed",
+                counted(report.rows.len() as u64, "query", "queries")
+            ),
+            Built::ClickPositions(report) => counted(report.clicks, "click", "clicks"),
+            Built::Weekly(report) => counted(report.rows.len() as u64, "week", "weeks"),
             Built::Reviews(report) => report.summary.clone(),
             Built::Keywords(report) => report.summary.clone(),
             Built::Links(report) => report.summary.clone(),
         }
     }
+}
+
+/// "1 search", "2 searches".
+fn counted(count: u64, one: &str, many: &str) -> String {
+    format!("{count} {}", if count == 1 { one } else { many })
 }
 
 /// Builds one report. Blocking (SQLite and CPU work): call it off the async runtime.
