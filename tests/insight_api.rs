@@ -634,6 +634,15 @@ async fn rule_tester_compares_live_and_proposed_rules() {
     )
     .await;
     assert_eq!(answer.status, StatusCode::BAD_REQUEST);
+    let answer = post(
+        &harness.app,
+        "/admin/rules/test",
+        &json!({ "query": "short breaks", "limit": 0 }).to_string(),
+        "application/json",
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::BAD_REQUEST);
+    assert!(answer.text.contains("bad_limit"), "{}", answer.text);
 
     let top = report(&harness.app, "top-queries").await;
     assert_eq!(top["searches"], 0, "rule tests are not logged as searches");

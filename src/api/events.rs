@@ -39,6 +39,9 @@ pub fn click_url(query: &str, rank: usize, url: &str) -> String {
         (status = 303, description = "Logged; redirects to `url`"),
         (status = 400, description = "`url` is missing or not in the index, or `rank` is not \
             1 to 1000", body = super::openapi::ErrorBody),
+        (status = 429, description = "This client has sent more than `limits.rate_per_second` \
+            requests a second; `Retry-After` says when to try again",
+            body = super::openapi::ErrorBody),
         (status = 503, description = "No index has been built yet",
             body = super::openapi::ErrorBody),
     )
@@ -92,6 +95,8 @@ pub struct EventBody {
     responses(
         (status = 202, description = "Logged", body = super::openapi::Accepted),
         (status = 400, description = "Not a click event, or its `url` is not in the index",
+            body = super::openapi::ErrorBody),
+        (status = 413, description = "The body is larger than `limits.max_body_bytes`",
             body = super::openapi::ErrorBody),
         (status = 503, description = "No index has been built yet",
             body = super::openapi::ErrorBody),
@@ -149,7 +154,7 @@ async fn ensure_indexed(state: &AppState, url: &str) -> Result<(), ApiError> {
     if url.is_empty() {
         return Err(ApiError::bad_request(
             "bad_url",
-            "the `url` parameter must name a search result",
+            "`url` must name a search result",
         ));
     }
     let Some(engine) = state.index.engine() else {

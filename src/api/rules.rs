@@ -67,7 +67,14 @@ pub async fn test_rules(
             "the `query` field must not be empty",
         ));
     }
-    let limit = test.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
+    // As /search reads `limit`: at least 1, a larger number clamped.
+    if test.limit == Some(0) {
+        return Err(ApiError::bad_request(
+            "bad_limit",
+            "the `limit` field must be at least 1",
+        ));
+    }
+    let limit = test.limit.unwrap_or(DEFAULT_LIMIT).min(MAX_LIMIT);
 
     let mut proposed_files = Vec::new();
     for (text, file) in [

@@ -22,6 +22,9 @@ use crate::search::{DEFAULT_LIMIT, MAX_LIMIT, MAX_WINDOW, SearchRequest, SearchR
         (status = 200, description = "Ranked results, one page of them", body = SearchResponse),
         (status = 400, description = "A parameter is empty, does not parse, or names an \
             unknown kind, section or audience", body = super::openapi::ErrorBody),
+        (status = 429, description = "This client has sent more than `limits.rate_per_second` \
+            requests a second; `Retry-After` says when to try again",
+            body = super::openapi::ErrorBody),
         (status = 503, description = "No index has been built yet",
             body = super::openapi::ErrorBody),
     )
@@ -80,6 +83,11 @@ pub fn parse_request(params: &HashMap<String, String>) -> Result<SearchRequest, 
             "nothing to search for: type a word or two in the q parameter",
         ));
     }
+    // Inside the text they separate words, so that the search page shows what was searched.
+    let query: String = query
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
     let mut request = SearchRequest::new(query);
 
     if let Some(text) = params.get("limit") {
@@ -206,5 +214,14 @@ mod tests {
         assert!(parse_request(&params(&[("q", "  ")])).is_err());
         assert!(parse_request(&params(&[("q", "x"), ("kind", "pdf")])).is_err());
         assert!(parse_request(&params(&[("q", "x"), ("group", "false")])).is_ok());
+    }
+
+    #[test]
+    fn control_characters_inside_the_query_separate_words() {
+        let request = parse_request(&params(&[("q", "\u{0}short\u{1}breaks\t\u{7f}")]));
+        assert_eq!(
+            request.map(|r| r.query).ok().as_deref(),
+            Some("short breaks")
+        );
     }
 }

@@ -26,6 +26,9 @@ pub struct SuggestResponse {
         (status = 200, description = "Suggestions for what has been typed",
             body = SuggestResponse),
         (status = 400, description = "`limit` does not parse", body = super::openapi::ErrorBody),
+        (status = 429, description = "This client has sent more than `limits.rate_per_second` \
+            requests a second; `Retry-After` says when to try again",
+            body = super::openapi::ErrorBody),
         (status = 503, description = "No index has been built yet",
             body = super::openapi::ErrorBody),
     )

@@ -21,7 +21,8 @@ pub fn problem_for_code(code: &str) -> Problem {
     let (message, about_search_box) = match code {
         "empty_query" => ("Enter a word or phrase to search for", true),
         "bad_limit" => (
-            "The number of results to show on each page must be a number from 1 to 50",
+            "The number of results to show on each page must be a whole number, 1 or more \
+             (a page shows at most 50)",
             false,
         ),
         "bad_offset" => (
