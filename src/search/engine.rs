@@ -438,7 +438,8 @@ impl Engine {
 
         let mut total = total;
         if let Some(path) = &parsed.address {
-            self.put_address_first(path, query.as_ref(), request, &mut ranked, &mut total)?;
+            let host = parsed.home_host.as_deref();
+            self.put_address_first(path, host, query.as_ref(), request, &mut ranked, &mut total)?;
         }
         let mut notices = Vec::new();
         let query_terms = trigger_terms(&parsed.text);
@@ -712,12 +713,23 @@ impl Engine {
     fn put_address_first(
         &self,
         path: &str,
+        home_host: Option<&str>,
         query: &dyn Query,
         request: &SearchRequest,
         ranked: &mut Vec<Ranked>,
         total: &mut usize,
     ) -> Result<(), SearchError> {
         let searcher = self.reader.searcher();
+        // Every site has a home page: a pasted one is this site's only when the hosts agree.
+        let on_host = |record: &IndexRecord| {
+            home_host.is_none_or(|host| {
+                url::Url::parse(&record.page.url).ok().is_some_and(|url| {
+                    url.host_str().is_some_and(|own| {
+                        own.trim_start_matches("www.").eq_ignore_ascii_case(host)
+                    })
+                })
+            })
+        };
         // The same page with or without the trailing slash.
         let other = match path.strip_suffix('/') {
             Some(without) => without.to_string(),
@@ -725,7 +737,9 @@ impl Engine {
         };
         let targets = std::iter::once(path).chain(Some(other.as_str()).filter(|o| !o.is_empty()));
         for target in targets {
-            if let Some(record) = self.record_by_target(&searcher, target)? {
+            if let Some(record) = self.record_by_target(&searcher, target)?
+                && on_host(&record)
+            {
                 let placed = Placed {
                     position: 1,
                     pinned_by: None,
@@ -1663,6 +1677,28 @@ mod tests {
                 !response.results[0].pinned,
                 "{text}: an address is not a best bet"
             );
+        }
+        // A home-page address has no words: the home page, when it is on the pasted host.
+        let mut records = sample();
+        records.push(page(
+            "http://x/",
+            "Riverford Local Offer",
+            "Support for families.",
+        ));
+        let (_home_temp, with_home) = engine_for(records);
+        for (text, found) in [
+            ("/", true),
+            ("https://www.x/", true),
+            ("https://elsewhere.example/", false),
+        ] {
+            let response = with_home.search(&SearchRequest::new(text), &Config::defaults())?;
+            let paths: Vec<&str> = response
+                .results
+                .iter()
+                .map(|hit| hit.path.as_str())
+                .collect();
+            assert_eq!(paths, if found { vec!["/"] } else { vec![] }, "{text}");
+            assert_eq!(response.total, usize::from(found), "{text}");
         }
         // An address the index does not hold is searched by its words alone.
         let mut request = SearchRequest::new("http://x/inclusion/not-here.aspx");

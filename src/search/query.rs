@@ -97,6 +97,10 @@ pub struct ParsedQuery {
     /// When the whole query is one pasted address (a URL, `www.` or a path from `/`): its
     /// path and query string, encoded as the index stores a page's path.
     pub address: Option<String>,
+    /// The host of a pasted home-page address (`https://www.example.gov.uk/`), lower case
+    /// and without `www.`: the home page is put first only when it is on that host, since
+    /// every site has a page at `/`. `None` for the bare path `/`.
+    pub home_host: Option<String>,
 }
 
 impl ParsedQuery {
@@ -205,8 +209,9 @@ impl ParsedQuery {
         terms
     }
 
+    /// Nothing to search for: no words, and not a home-page address either.
     pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
+        self.items.is_empty() && self.address.is_none()
     }
 }
 
@@ -260,12 +265,35 @@ pub fn parse(text: &str) -> ParsedQuery {
         }
     }
     items.truncate(MAX_ITEMS);
-    let address = address_of(&trimmed);
+    let (address, home_host) = match home_address_of(&trimmed) {
+        Some(host) => (Some("/".to_string()), host),
+        None => (address_of(&trimmed), None),
+    };
     ParsedQuery {
         text: trimmed,
         items,
         address,
+        home_host,
     }
+}
+
+/// When the text is a home-page address: `/` (no host), or a URL or `www.` address with no
+/// path (its host). Such a query has no words to search.
+fn home_address_of(text: &str) -> Option<Option<String>> {
+    if text == "/" {
+        return Some(None);
+    }
+    let lower = text.to_ascii_lowercase();
+    let absolute = if lower.starts_with("http://") || lower.starts_with("https://") {
+        text.to_string()
+    } else if lower.starts_with("www.") && text.contains('/') {
+        format!("http://{text}")
+    } else {
+        return None;
+    };
+    let url = url::Url::parse(&absolute).ok()?;
+    let host = url.host_str()?.to_ascii_lowercase();
+    (url.path() == "/").then(|| Some(host.trim_start_matches("www.").to_string()))
 }
 
 /// The path (and query string) of a query that is a single address, as `path_of` gives it
@@ -574,9 +602,23 @@ mod tests {
             ("short-breaks.html", None),
             ("short breaks", None),
             ("http://example.org/a.aspx and more", None),
+            ("/", Some("/")),
+            ("https://WWW.Example.gov.uk/", Some("/")),
+            ("http://127.0.0.1:8765", Some("/")),
+            ("www.example.gov.uk/", Some("/")),
+            ("www.example.gov.uk", None),
+            ("//", None),
         ] {
             assert_eq!(parse(text).address.as_deref(), address, "{text}");
         }
+        assert_eq!(
+            parse("https://WWW.Example.gov.uk/?utm_source=x")
+                .home_host
+                .as_deref(),
+            Some("example.gov.uk")
+        );
+        assert_eq!(parse("/").home_host, None);
+        assert!(!parse("/").is_empty() && parse("/").items.is_empty());
     }
 
     #[test]
