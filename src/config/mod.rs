@@ -22,7 +22,9 @@ pub use insight::{
     AnalyticsConfig, EscalationStage, InsightConfig, KeywordLintConfig, ReviewConfig,
 };
 pub use ranking::{DocumentMode, FieldWeights, RankingConfig};
-pub use site::{CrawlConfig, ExtractConfig, LinksConfig, ScheduleConfig, SiteConfig};
+pub use site::{
+    CrawlConfig, ExtractConfig, LinksConfig, ScheduleConfig, SiteConfig, default_drop_params,
+};
 pub use synonyms::{SynonymRule, Synonyms};
 
 /// The file names inside a config folder.

@@ -216,7 +216,9 @@ impl Default for CrawlConfig {
     }
 }
 
-fn default_drop_params() -> Vec<String> {
+/// The tracking and session parameters a crawl drops unless `crawl.drop_query_params` says
+/// otherwise; a pasted address drops them too.
+pub fn default_drop_params() -> Vec<String> {
     [
         "utm_*",
         "jsessionid",

@@ -313,6 +313,10 @@ fn address_of(text: &str) -> Option<String> {
         return None;
     };
     let url = url::Url::parse(&absolute).ok()?;
+    // Tracking and session parameters (`utm_source` from a newsletter link) are not part of
+    // a page's address, as the crawl stores it.
+    let drop = crate::config::default_drop_params();
+    let url = crate::crawl::urlnorm::fetch_form(&url, &drop);
     Some(crate::index::site::path_of(url.as_str()))
 }
 
@@ -602,6 +606,11 @@ mod tests {
             ("short-breaks.html", None),
             ("short breaks", None),
             ("http://example.org/a.aspx and more", None),
+            (
+                "https://www.example.gov.uk/a/b.aspx?utm_source=news&id=7&fbclid=x",
+                Some("/a/b.aspx?id=7"),
+            ),
+            ("/a/b.aspx?UTM_Medium=email", Some("/a/b.aspx")),
             ("/", Some("/")),
             ("https://WWW.Example.gov.uk/", Some("/")),
             ("http://127.0.0.1:8765", Some("/")),
