@@ -278,22 +278,36 @@ pub fn parse(text: &str) -> ParsedQuery {
 }
 
 /// When the text is a home-page address: `/` (no host), or a URL or `www.` address with no
-/// path (its host). Such a query has no words to search.
+/// path (its host). Such a query has no words to search. A bare `www.` host without a
+/// slash is searched by its words instead.
 fn home_address_of(text: &str) -> Option<Option<String>> {
     if text == "/" {
         return Some(None);
     }
+    if text.to_ascii_lowercase().starts_with("www.") && !text.contains('/') {
+        return None;
+    }
+    let (url, true) = pasted_url(text)? else {
+        return None;
+    };
+    let host = url.host_str()?.to_ascii_lowercase();
+    (url.path() == "/").then(|| Some(host.trim_start_matches("www.").to_string()))
+}
+
+/// A pasted address read as a URL, and whether it named a host: `http(s)://…` as typed and
+/// `www.…` with `http://` put before it do; a path from `/` sits on a placeholder host.
+fn pasted_url(text: &str) -> Option<(url::Url, bool)> {
     let lower = text.to_ascii_lowercase();
-    let absolute = if lower.starts_with("http://") || lower.starts_with("https://") {
-        text.to_string()
-    } else if lower.starts_with("www.") && text.contains('/') {
-        format!("http://{text}")
+    let (absolute, with_host) = if lower.starts_with("http://") || lower.starts_with("https://") {
+        (text.to_string(), true)
+    } else if lower.starts_with("www.") {
+        (format!("http://{text}"), true)
+    } else if text.starts_with('/') && !text.starts_with("//") {
+        (format!("http://host{text}"), false)
     } else {
         return None;
     };
-    let url = url::Url::parse(&absolute).ok()?;
-    let host = url.host_str()?.to_ascii_lowercase();
-    (url.path() == "/").then(|| Some(host.trim_start_matches("www.").to_string()))
+    url::Url::parse(&absolute).ok().map(|url| (url, with_host))
 }
 
 /// The path (and query string) of a query that is a single address, as `path_of` gives it
@@ -302,17 +316,7 @@ fn address_of(text: &str) -> Option<String> {
     if text.contains(char::is_whitespace) || address_path_words(text).is_none() {
         return None;
     }
-    let lower = text.to_ascii_lowercase();
-    let absolute = if lower.starts_with("http://") || lower.starts_with("https://") {
-        text.to_string()
-    } else if lower.starts_with("www.") {
-        format!("http://{text}")
-    } else if text.starts_with('/') && !text.starts_with("//") {
-        format!("http://host{text}")
-    } else {
-        return None;
-    };
-    let url = url::Url::parse(&absolute).ok()?;
+    let (url, _) = pasted_url(text)?;
     // Tracking and session parameters (`utm_source` from a newsletter link) are not part of
     // a page's address, as the crawl stores it.
     let drop = crate::config::default_drop_params();
@@ -508,8 +512,6 @@ fn merge(run: &[QueryItem], rules: &[&SynonymRule]) -> QueryItem {
     item
 }
 
-/// Splits text into (chunk, quoted) pieces. An unclosed quote is not a phrase: its words
-/// are searched as words, since a half-typed phrase should still find them.
 /// Characters that join two words a family means separately ("autism/ADHD", "SEN,SEND",
 /// "title:autism"). A hyphen, apostrophe, `&` or full stop keeps its word whole (`post-16`,
 /// `A&E`, `0.5`), and so does a comma between digits (`£1,200`).
@@ -543,6 +545,8 @@ fn split_joined(word: &str) -> Vec<&str> {
     pieces
 }
 
+/// Splits text into (chunk, quoted) pieces. An unclosed quote is not a phrase: its words
+/// are searched as words, since a half-typed phrase should still find them.
 fn split_quotes(text: &str) -> Vec<(&str, bool)> {
     let mut pieces = Vec::new();
     let mut rest = text;

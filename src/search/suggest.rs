@@ -327,11 +327,7 @@ impl Suggester {
     /// (an entry holding two such words counts twice).
     fn held_by_many(&self, prefix: &str) -> bool {
         let mut holders = 0;
-        for (_, &word_id) in self
-            .words
-            .range::<str, _>((Bound::Included(prefix), Bound::Unbounded))
-            .take_while(|(word, _)| word.starts_with(prefix))
-        {
+        for word_id in self.words_starting(prefix) {
             holders += self.holders[word_id as usize].len();
             if holders >= KEPT_FROM_HOLDERS {
                 return true;
@@ -410,15 +406,20 @@ impl Suggester {
         scored
     }
 
+    /// The ids of the words starting with `prefix` (itself included): one range of the
+    /// sorted word list.
+    fn words_starting<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = u32> + 'a {
+        self.words
+            .range::<str, _>((Bound::Included(prefix), Bound::Unbounded))
+            .take_while(move |(word, _)| word.starts_with(prefix))
+            .map(|(_, &word_id)| word_id)
+    }
+
     /// The word ids one typed word matches: the words it starts, and the word it is.
     fn typed(&self, typed: &str) -> TypedWord {
         let mut ids = Vec::new();
         let mut holders = 0;
-        for (_, &word_id) in self
-            .words
-            .range::<str, _>((Bound::Included(typed), Bound::Unbounded))
-            .take_while(|(word, _)| word.starts_with(typed))
-        {
+        for word_id in self.words_starting(typed) {
             ids.push(word_id);
             holders += self.holders[word_id as usize].len();
         }
