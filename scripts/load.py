@@ -4,7 +4,10 @@ its peers, all in one run on one machine. Started by scripts/load.sh (which buil
 release binaries first); see BENCHMARKS.md for what it measures and how to read it.
 
 Targets measured, each with the same query list and load generator:
-  search    offer-search /search (snippets, facets, grouping: the defaults)
+  search    offer-search /search (snippets, facets, grouping: the defaults) with the
+            result cache off, so that every request is searched
+  cached    the same with the shipped result cache on: the query list repeats, so after
+            its first pass every request is answered from the cache
   suggest   offer-search /suggest on prefixes of the same queries
   bare      a bare axum endpoint returning a fixed small JSON (the HTTP ceiling)
   tantivy   plain tantivy BM25 over title and body, with snippets (examples/peer_bm25.rs)
@@ -47,18 +50,24 @@ def prefixes(texts):
     return out
 
 
-def unlimited_config(out):
+def unlimited_config(out, name="config", cache=True):
     """The shipped index-config with the per-client rate limit off: every request of a load
-    test comes from one address, and the limit is there to stop one client flooding."""
-    config = out / "config"
+    test comes from one address, and the limit is there to stop one client flooding. With
+    `cache` false the result cache is off too, so that every search is searched."""
+    config = out / name
     if config.exists():
         shutil.rmtree(config)
     shutil.copytree(ROOT / "index-config", config)
     api = config / "api.toml"
     text = api.read_text(encoding="utf-8")
-    if "rate_per_second = 50" not in text:
-        raise SystemExit(f"{api}: cannot find `rate_per_second = 50` to turn the limit off")
-    api.write_text(text.replace("rate_per_second = 50", "rate_per_second = 0"), encoding="utf-8")
+    changes = [("rate_per_second = 50", "rate_per_second = 0")]
+    if not cache:
+        changes.append(("entries = 1000", "entries = 0"))
+    for shipped, wanted in changes:
+        if shipped not in text:
+            raise SystemExit(f"{api}: cannot find `{shipped}` to change it")
+        text = text.replace(shipped, wanted)
+    api.write_text(text, encoding="utf-8")
     return config
 
 
@@ -202,12 +211,15 @@ def main():
     peer_dir, xapian_db = ensure_indexes(args, data, out)
 
     texts = queries()
-    config = unlimited_config(out)
     servers = {}
     try:
         servers["search"] = Server("search", [
             RELEASE / "offer-search", "serve", "--data", data, "--config",
-            config, "--addr", "127.0.0.1:0"], out, {"RUST_LOG": "warn"})
+            unlimited_config(out, "config-uncached", cache=False), "--addr", "127.0.0.1:0"],
+            out, {"RUST_LOG": "warn"})
+        servers["cached"] = Server("cached", [
+            RELEASE / "offer-search", "serve", "--data", data, "--config",
+            unlimited_config(out), "--addr", "127.0.0.1:0"], out, {"RUST_LOG": "warn"})
         servers["bare"] = Server("bare", [RELEASE / "examples" / "bare", "127.0.0.1:0"], out)
         servers["tantivy"] = Server("tantivy", [
             RELEASE / "examples" / "peer_bm25", "serve", "--index", peer_dir,
@@ -219,6 +231,7 @@ def main():
 
         urls = {
             "search": url_file(out / "search.urls", servers["search"].base_url, "/search", texts),
+            "cached": url_file(out / "cached.urls", servers["cached"].base_url, "/search", texts),
             "suggest": url_file(out / "suggest.urls", servers["search"].base_url, "/suggest",
                                 prefixes(texts)),
             "bare": url_file(out / "bare.urls", servers["bare"].base_url, "/search", ["x"]),
@@ -255,7 +268,7 @@ def main():
         }
 
         # Half the measured saturation rate, offered steadily.
-        for name in ("search", "suggest"):
+        for name in ("search", "cached", "suggest"):
             rate = max(1, int(results["saturation"][name][top]["rps"] / 2))
             runs = []
             for _ in range(args.runs):
@@ -263,6 +276,12 @@ def main():
             results["rate_limited"][name] = {"rate": rate, **summarise(runs)}
             log(f"{name} at {rate}/s: p99 {results['rate_limited'][name]['p99_ms']:.2f} ms")
 
+        # The cached server's memory after its runs; it stops before the reindex, whose
+        # searches would all be answered from its cache, so that only the server that
+        # searches every request shares the machine with the build.
+        results["cached_memory_kib"] = servers["cached"].memory_kib()
+        results["cache_hit_rate"] = cache_hit_rate(servers["cached"].base_url)
+        servers["cached"].stop()
         if args.reindex:
             results["reindex"] = reindex(args, data, urls["search"],
                                          results["rate_limited"]["search"]["rate"], out,
@@ -276,6 +295,19 @@ def main():
     (out / "results.json").write_text(json.dumps(results, indent=2))
     print(report(results))
     log(f"results in {out / 'results.json'}")
+
+
+def cache_hit_rate(base_url):
+    """The share of the server's searches answered from its result cache, from /metrics."""
+    counts = {"hit": 0.0, "miss": 0.0}
+    with urllib.request.urlopen(f"{base_url}/metrics", timeout=10) as answer:
+        for line in answer.read().decode("utf-8").splitlines():
+            if line.startswith("search_cache_lookups_total{"):
+                for result in counts:
+                    if f'result="{result}"' in line:
+                        counts[result] += float(line.rsplit(" ", 1)[1])
+    lookups = counts["hit"] + counts["miss"]
+    return counts["hit"] / lookups if lookups else None
 
 
 def served_generation(base_url):
@@ -354,11 +386,16 @@ def report(results):
         point = results["reindex"]
         lines.append(f"search during reindex at {point['rate']}/s: p99 {point['p99_ms']:.2f} ms "
                      f"(build {point['build_secs']:.0f}s)")
-    memory = results["memory_kib"]
-    lines.append(f"serve memory: RSS {memory.get('VmRSS', 0) / 1024:.0f} MiB "
-                 f"(heap and other anonymous {memory.get('RssAnon', 0) / 1024:.0f} MiB, "
-                 f"mapped index files {memory.get('RssFile', 0) / 1024:.0f} MiB), "
-                 f"peak {memory.get('VmHWM', 0) / 1024:.0f} MiB")
+    for label, key in (("serve memory (cache off, after the reindex)", "memory_kib"),
+                       ("serve memory (cache on, after its runs)", "cached_memory_kib")):
+        memory = results[key]
+        lines.append(f"{label}: RSS {memory.get('VmRSS', 0) / 1024:.0f} MiB "
+                     f"(heap and other anonymous {memory.get('RssAnon', 0) / 1024:.0f} MiB, "
+                     f"mapped index files {memory.get('RssFile', 0) / 1024:.0f} MiB), "
+                     f"peak {memory.get('VmHWM', 0) / 1024:.0f} MiB")
+    if results.get("cache_hit_rate") is not None:
+        lines.append(f"cached: {results['cache_hit_rate']:.1%} of its searches answered "
+                     f"from the cache")
     if results.get("xapian_in_process"):
         point = results["xapian_in_process"]
         lines.append(f"xapian in-process: median {point['median_ms']:.2f} ms, "

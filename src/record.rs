@@ -108,7 +108,9 @@ pub enum KeywordForm {
 }
 
 /// Who a page is written for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Audience {
     /// Families, children and young people: the Local Offer's core audience.

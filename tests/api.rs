@@ -457,3 +457,121 @@ async fn oversized_bodies_are_refused() {
         .expect("router answers");
     assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
 }
+
+/// A search's JSON without its timing, which differs between two answers of the same search.
+fn untimed(mut body: Value) -> Value {
+    if let Some(fields) = body.as_object_mut() {
+        fields.remove("took_ms");
+    }
+    body
+}
+
+#[tokio::test]
+async fn repeated_searches_come_from_the_cache_until_the_index_or_rules_change() {
+    let temp = tempfile::tempdir().expect("temp dir");
+    let data = DataDir::new(temp.path().join("data"));
+    let config_dir = temp.path().join("config");
+    std::fs::create_dir_all(&config_dir).expect("config dir");
+    let config = Config::load(&config_dir).expect("default config");
+    {
+        let lock = data.lock().expect("lock");
+        publish_records(&data, &lock, &config, records(), None, false).expect("publish");
+    }
+    let index = LiveIndex::open(data.clone()).expect("open index");
+    let state =
+        AppState::new(index.clone(), config.clone()).with_admin_token(Some("s3cret".into()));
+    let app = router(state.clone());
+    let uri = "/search?q=inclusion+funding&group=false";
+
+    let (status, first) = call(&app, "GET", uri, None).await;
+    assert_eq!(status, StatusCode::OK, "{first}");
+    assert_eq!(first["total"], 2, "{first}");
+    assert_eq!(state.results.usage().0, 1);
+    let (_, again) = call(&app, "GET", uri, None).await;
+    assert_eq!(untimed(again), untimed(first.clone()));
+    assert_eq!(
+        state.results.usage().0,
+        1,
+        "the repeat was answered from memory"
+    );
+    let (_, shorter) = call(&app, "GET", &format!("{uri}&limit=1"), None).await;
+    assert_eq!(shorter["results"].as_array().map(Vec::len), Some(1));
+    assert_eq!(
+        state.results.usage().0,
+        2,
+        "other parameters, another answer"
+    );
+
+    // New rules: documents left out. The kept answers held the form; they must go.
+    std::fs::write(
+        config_dir.join("ranking.toml"),
+        "[documents]\nmode = \"exclude\"\n",
+    )
+    .expect("write rules");
+    let (status, body) = call(&app, "POST", "/admin/reload", Some("s3cret")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (_, ruled) = call(&app, "GET", uri, None).await;
+    assert_eq!(ruled["total"], 1, "{ruled}");
+    assert_eq!(ruled["results"][0]["kind"], "page", "{ruled}");
+    assert_eq!(
+        state.results.usage().0,
+        1,
+        "the old rules' answers were dropped"
+    );
+
+    // A new generation with one more page about inclusion funding.
+    let mut more = records();
+    more.push(page(
+        "http://site/early-years.html",
+        "Early years inclusion funding",
+        "Inclusion funding for nurseries and childminders.",
+    ));
+    {
+        let lock = data.lock().expect("lock");
+        publish_records(&data, &lock, &config, more, None, false).expect("publish again");
+    }
+    assert!(index.refresh().expect("the new generation opens"));
+    let (_, newer) = call(&app, "GET", uri, None).await;
+    assert_eq!(newer["total"], 2, "{newer}");
+    let paths: Vec<&str> = newer["results"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|hit| hit["path"].as_str())
+        .collect();
+    assert!(paths.contains(&"/early-years.html"), "{newer}");
+}
+
+#[tokio::test]
+async fn a_cache_of_no_entries_keeps_nothing() {
+    let harness_state = |files: &[(&str, &str)]| {
+        let temp = tempfile::tempdir().expect("temp dir");
+        let data = DataDir::new(temp.path().join("data"));
+        let config_dir = temp.path().join("config");
+        std::fs::create_dir_all(&config_dir).expect("config dir");
+        for (name, text) in files {
+            std::fs::write(config_dir.join(name), text).expect("write config file");
+        }
+        let config = Config::load(&config_dir).expect("config");
+        let lock = data.lock().expect("lock");
+        publish_records(&data, &lock, &config, records(), None, false).expect("publish");
+        drop(lock);
+        let index = LiveIndex::open(data).expect("open index");
+        (temp, AppState::new(index, config))
+    };
+    for (files, kept) in [
+        (vec![("api.toml", "[cache]\nentries = 0\n")], 0),
+        // An answer larger than the whole cache is not kept either.
+        (vec![("api.toml", "[cache]\nmax_bytes = 64\n")], 0),
+        (vec![], 1),
+    ] {
+        let (_temp, state) = harness_state(&files);
+        let app = router(state.clone());
+        for _ in 0..2 {
+            let (status, body) = call(&app, "GET", "/search?q=short+breaks", None).await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+            assert_eq!(body["total"], 1, "{body}");
+        }
+        assert_eq!(state.results.usage().0, kept, "{files:?}");
+    }
+}

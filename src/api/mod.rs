@@ -10,6 +10,7 @@
 mod admin;
 mod admin_page;
 mod browse;
+pub mod cache;
 mod cors;
 mod error;
 mod events;
@@ -62,10 +63,13 @@ pub struct AppState {
     pub recrawler: Recrawler,
     /// The threads searches run on.
     pub searches: pool::SearchPool,
+    /// Recent answers of `/search`, for repeated searches.
+    pub results: cache::ResultCache,
 }
 
 impl AppState {
     pub fn new(index: LiveIndex, config: Config) -> AppState {
+        let results = cache::ResultCache::new(config.api.cache);
         let config = LiveConfig::new(config);
         let recrawler = Recrawler::new(index.data().clone(), config.clone(), None);
         AppState {
@@ -77,6 +81,7 @@ impl AppState {
             popular: PopularQueries::default(),
             recrawler,
             searches: pool::SearchPool::for_this_machine(),
+            results,
         }
     }
 

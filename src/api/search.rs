@@ -4,6 +4,8 @@
 //! gets a `click_url` through `/click` so that a front-end's result links count clicks.
 
 use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Instant;
 
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
@@ -40,8 +42,10 @@ pub async fn search(
     Ok(Json(response))
 }
 
-/// Runs `request` on the index and rules in force, off the async runtime.
+/// Runs `request` on the index and rules in force, off the async runtime, unless the same
+/// request was answered on them lately (see `cache.rs`).
 pub async fn run(state: &AppState, request: SearchRequest) -> Result<SearchResponse, ApiError> {
+    let started = Instant::now();
     let Some(engine) = state.index.engine() else {
         return Err(ApiError::NoIndex);
     };
@@ -49,23 +53,42 @@ pub async fn run(state: &AppState, request: SearchRequest) -> Result<SearchRespo
     let log_search = config.insight.analytics.enabled;
     let (typed, offset, limit) = (request.query.clone(), request.offset, request.limit);
 
-    let outcome = state
-        .searches
-        .run(move || engine.search(&request, &config))
-        .await
-        .map_err(|err| ApiError::Internal(format!("search task failed: {err}")))?;
-    let mut response = outcome?;
+    let response = match state.results.get(&engine, &config, &request) {
+        Some(kept) => {
+            metrics::counter!("search_cache_lookups_total", "result" => "hit").increment(1);
+            let mut response = SearchResponse::clone(&kept);
+            response.took_ms = (started.elapsed().as_secs_f64() * 1e6).round() / 1e3;
+            response
+        }
+        None => {
+            metrics::counter!("search_cache_lookups_total", "result" => "miss").increment(1);
+            let (searched_on, searched_with) = (Arc::clone(&engine), Arc::clone(&config));
+            let key = request.clone();
+            let outcome = state
+                .searches
+                .run(move || searched_on.search(&request, &searched_with))
+                .await
+                .map_err(|err| ApiError::Internal(format!("search task failed: {err}")))?;
+            let mut response = outcome?;
+            for (index, hit) in response.results.iter_mut().enumerate() {
+                let rank = offset + index + 1;
+                hit.click_url = Some(super::events::click_url(&typed, rank, &hit.url));
+                for document in hit.documents.iter_mut().flatten() {
+                    document.click_url =
+                        Some(super::events::click_url(&typed, rank, &document.url));
+                }
+            }
+            let response = Arc::new(response);
+            state
+                .results
+                .put(&engine, &config, key, Arc::clone(&response));
+            Arc::unwrap_or_clone(response)
+        }
+    };
     if log_search {
         state
             .analytics
             .record_search(&typed, response.total, offset, limit);
-    }
-    for (index, hit) in response.results.iter_mut().enumerate() {
-        let rank = offset + index + 1;
-        hit.click_url = Some(super::events::click_url(&typed, rank, &hit.url));
-        for document in hit.documents.iter_mut().flatten() {
-            document.click_url = Some(super::events::click_url(&typed, rank, &document.url));
-        }
     }
     Ok(response)
 }

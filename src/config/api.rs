@@ -19,6 +19,15 @@ struct RawApiFile {
     page: RawPage,
     #[serde(default)]
     limits: RawLimits,
+    #[serde(default)]
+    cache: RawCache,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCache {
+    entries: Option<usize>,
+    max_bytes: Option<usize>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -54,6 +63,26 @@ pub struct ApiConfig {
     pub cors_origins: Vec<String>,
     pub page: PageConfig,
     pub limits: LimitsConfig,
+    pub cache: CacheConfig,
+}
+
+/// How many recent answers `/search` keeps in memory, to answer a repeated search without
+/// searching again. Read when the server starts.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CacheConfig {
+    /// Answers kept at most; 0 turns the cache off.
+    pub entries: usize,
+    /// Their size at most, as JSON.
+    pub max_bytes: usize,
+}
+
+impl Default for CacheConfig {
+    fn default() -> Self {
+        CacheConfig {
+            entries: 1_000,
+            max_bytes: 8 * 1024 * 1024,
+        }
+    }
 }
 
 /// What one request, and one client, may ask of the server.
@@ -178,9 +207,29 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<ApiConfig, ConfigError> {
         rate_burst,
     };
 
+    let cache_defaults = CacheConfig::default();
+    let entries = raw.cache.entries.unwrap_or(cache_defaults.entries);
+    if entries > 1_000_000 {
+        return Err(invalid(
+            path,
+            "cache.entries",
+            "must be at most 1000000 (0 turns the cache off)",
+        ));
+    }
+    let max_bytes = raw.cache.max_bytes.unwrap_or(cache_defaults.max_bytes);
+    if max_bytes > 1 << 30 {
+        return Err(invalid(
+            path,
+            "cache.max_bytes",
+            "must be at most 1073741824 (1 GiB)",
+        ));
+    }
+    let cache = CacheConfig { entries, max_bytes };
+
     Ok(ApiConfig {
         cors_origins,
         limits,
+        cache,
         page: PageConfig {
             site_name: site_name.trim().to_string(),
             home_url,
@@ -297,6 +346,25 @@ mod tests {
         assert!(err.to_string().contains("page.contact_url"), "{err}");
         let err = parse_text("[page]\nsite_name = \" \"\n").unwrap_err();
         assert!(err.to_string().contains("page.site_name"), "{err}");
+        Ok(())
+    }
+
+    #[test]
+    fn the_cache_is_sized_by_entries_and_bytes() -> Result<(), ConfigError> {
+        let config = parse_text("[cache]\nentries = 0\nmax_bytes = 1024\n")?;
+        assert_eq!(
+            config.cache,
+            CacheConfig {
+                entries: 0,
+                max_bytes: 1024
+            }
+        );
+        let err = parse_text("[cache]\nentries = 2000000\n").unwrap_err();
+        assert!(err.to_string().contains("cache.entries"), "{err}");
+        let err = parse_text("[cache]\nmax_bytes = 2000000000\n").unwrap_err();
+        assert!(err.to_string().contains("cache.max_bytes"), "{err}");
+        let err = parse_text("[cache]\nsize = 10\n").unwrap_err();
+        assert!(err.to_string().contains("size"), "{err}");
         Ok(())
     }
 }

@@ -15,7 +15,7 @@ mod synonyms;
 
 use std::path::{Path, PathBuf};
 
-pub use api::{ApiConfig, LimitsConfig, PageConfig};
+pub use api::{ApiConfig, CacheConfig, LimitsConfig, PageConfig};
 pub use best_bets::{BestBet, BestBets, Pin, Trigger, trigger_terms};
 pub use classify::{ClassifyConfig, Cue};
 pub use insight::{

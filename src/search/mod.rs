@@ -35,7 +35,7 @@ pub const MAX_LIMIT: usize = 50;
 pub const MAX_WINDOW: usize = 1_000;
 
 /// One search, validated.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SearchRequest {
     pub query: String,
     pub limit: usize,
