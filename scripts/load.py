@@ -386,7 +386,8 @@ def report(results):
         point = results["reindex"]
         lines.append(f"search during reindex at {point['rate']}/s: p99 {point['p99_ms']:.2f} ms "
                      f"(build {point['build_secs']:.0f}s)")
-    for label, key in (("serve memory (cache off, after the reindex)", "memory_kib"),
+    after = ", after the reindex" if "reindex" in results else ""
+    for label, key in ((f"serve memory (cache off{after})", "memory_kib"),
                        ("serve memory (cache on, after its runs)", "cached_memory_kib")):
         memory = results[key]
         lines.append(f"{label}: RSS {memory.get('VmRSS', 0) / 1024:.0f} MiB "

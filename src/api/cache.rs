@@ -5,13 +5,15 @@
 //! one). An answer depends only on the request, the index generation and the rules, so the
 //! same request on the same generation under the same rules gets the same answer: the cache
 //! keeps answers keyed by the request, and drops them all when the generation or the rules
-//! change. Answers are kept by recency of use within a count and a size (their length as
-//! JSON); `api.toml`'s `[cache]` sets both, and `entries = 0` turns the cache off.
+//! change. Answers are kept by recency of use within a count and a size; `api.toml`'s
+//! `[cache]` sets both, and `entries = 0` turns the cache off. An answer keeps its JSON
+//! as written, so that a repeat costs a copy rather than a search and a serialisation.
 //!
 //! Whatever the cache holds, every search is still logged for analytics and counted in
 //! `/metrics`; only the work of searching is saved.
 
 use std::num::NonZeroUsize;
+use std::ops::Range;
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 
 use lru::LruCache;
@@ -52,13 +54,54 @@ impl Epoch {
 
 struct Kept {
     epoch: Option<Epoch>,
-    answers: LruCache<SearchRequest, Answer>,
+    answers: LruCache<SearchRequest, Arc<Answer>>,
     bytes: usize,
 }
 
-struct Answer {
-    response: Arc<SearchResponse>,
-    bytes: usize,
+/// One search's answer: the response the search page renders, and the JSON the API sends,
+/// written once. Only its `took_ms` differs between two requests it answers.
+#[derive(Debug)]
+pub struct Answer {
+    pub response: SearchResponse,
+    json: Vec<u8>,
+    /// Where the value of `took_ms` sits in `json`.
+    took: Range<usize>,
+}
+
+impl Answer {
+    pub fn new(response: SearchResponse) -> Result<Answer, serde_json::Error> {
+        let json = serde_json::to_vec(&response)?;
+        // The key can only appear as a key: inside a JSON string its quotes are escaped.
+        const KEY: &[u8] = b"\"took_ms\":";
+        let start = json
+            .windows(KEY.len())
+            .position(|window| window == KEY)
+            .map_or(json.len(), |at| at + KEY.len());
+        let length = json[start..]
+            .iter()
+            .position(|&byte| byte == b',' || byte == b'}')
+            .unwrap_or(0);
+        Ok(Answer {
+            response,
+            json,
+            took: start..start + length,
+        })
+    }
+
+    /// The JSON body with `took_ms` set to `took_ms`.
+    pub fn json(&self, took_ms: f64) -> Vec<u8> {
+        let took = serde_json::to_vec(&took_ms).unwrap_or_else(|_| b"0".to_vec());
+        let mut body = Vec::with_capacity(self.json.len() + took.len());
+        body.extend_from_slice(&self.json[..self.took.start]);
+        body.extend_from_slice(&took);
+        body.extend_from_slice(&self.json[self.took.end..]);
+        body
+    }
+
+    /// What keeping it costs: its JSON, and about as much again for the response itself.
+    fn bytes(&self) -> usize {
+        self.json.len().saturating_mul(2)
+    }
 }
 
 impl Kept {
@@ -110,33 +153,25 @@ impl ResultCache {
         engine: &Arc<Engine>,
         config: &Arc<Config>,
         request: &SearchRequest,
-    ) -> Option<Arc<SearchResponse>> {
+    ) -> Option<Arc<Answer>> {
         let mut kept = self.lock()?;
         if !kept.enter(engine, config) {
             return None;
         }
-        kept.answers
-            .get(request)
-            .map(|answer| Arc::clone(&answer.response))
+        kept.answers.get(request).map(Arc::clone)
     }
 
-    /// Keeps `response`, the answer to `request` on `engine` under `config`, unless the
-    /// cache has moved on to another generation or other rules meanwhile, or the answer
-    /// alone is larger than the whole cache may be.
+    /// Keeps `answer`, the answer to `request` on `engine` under `config`, unless the cache
+    /// has moved on to another generation or other rules meanwhile, or the answer alone is
+    /// larger than the whole cache may be.
     pub fn put(
         &self,
         engine: &Arc<Engine>,
         config: &Arc<Config>,
         request: SearchRequest,
-        response: Arc<SearchResponse>,
+        answer: Arc<Answer>,
     ) {
-        if self.inner.is_none() {
-            return;
-        }
-        // What the answer costs to keep: its JSON length is a fair measure of its strings.
-        let bytes = serde_json::to_vec(response.as_ref())
-            .map_or(usize::MAX, |json| json.len())
-            .saturating_add(request.query.len());
+        let bytes = answer.bytes().saturating_add(request.query.len());
         if bytes > self.max_bytes {
             return;
         }
@@ -150,15 +185,15 @@ impl ResultCache {
         {
             return;
         }
-        if let Some((_, old)) = kept.answers.push(request, Answer { response, bytes }) {
-            kept.bytes -= old.bytes;
+        if let Some((key, old)) = kept.answers.push(request, answer) {
+            kept.bytes -= old.bytes().saturating_add(key.query.len());
         }
         kept.bytes += bytes;
         while kept.bytes > self.max_bytes {
-            let Some((_, oldest)) = kept.answers.pop_lru() else {
+            let Some((key, oldest)) = kept.answers.pop_lru() else {
                 break;
             };
-            kept.bytes -= oldest.bytes;
+            kept.bytes -= oldest.bytes().saturating_add(key.query.len());
         }
     }
 
@@ -178,5 +213,37 @@ impl ResultCache {
     pub fn usage(&self) -> (usize, usize) {
         self.lock()
             .map_or((0, 0), |kept| (kept.answers.len(), kept.bytes))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn response(query: &str, took_ms: f64) -> SearchResponse {
+        SearchResponse {
+            query: query.to_string(),
+            total: 3,
+            took_ms,
+            results: Vec::new(),
+            has_more: false,
+            entries: 3,
+            facets: None,
+            did_you_mean: None,
+            best_bets: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_kept_answer_differs_only_in_its_timing() -> Result<(), serde_json::Error> {
+        // A query holding the key itself, quotes and all, cannot be mistaken for it.
+        for query in ["short breaks", "\"took_ms\":12,", "}{\"took_ms\":"] {
+            let answer = Answer::new(response(query, 17.25))?;
+            let fresh: serde_json::Value = serde_json::from_slice(&answer.json(17.25))?;
+            assert_eq!(fresh, serde_json::to_value(response(query, 17.25))?);
+            let repeat: serde_json::Value = serde_json::from_slice(&answer.json(0.004))?;
+            assert_eq!(repeat, serde_json::to_value(response(query, 0.004))?);
+        }
+        Ok(())
     }
 }

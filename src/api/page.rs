@@ -94,14 +94,14 @@ pub async fn search_page(
     let outcome = match super::search::parse_request(&passed_on) {
         Ok(request) => super::search::run(&state, request.clone())
             .await
-            .map(|response| (request, response)),
+            .map(|answered| (request, answered.answer)),
         Err(error) => Err(error),
     };
     match outcome {
         Ok((request, response)) => {
             let view = View::Results {
                 request: &request,
-                response: &response,
+                response: &response.response,
             };
             respond_search(StatusCode::OK, page_config, &view)
         }

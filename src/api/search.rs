@@ -7,10 +7,12 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Instant;
 
-use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
+use axum::http::header::CONTENT_TYPE;
+use axum::response::{IntoResponse, Response};
 
+use super::cache::Answer;
 use super::{ApiError, AppState};
 use crate::record::{Audience, Kind};
 use crate::search::{DEFAULT_LIMIT, MAX_LIMIT, MAX_WINDOW, SearchRequest, SearchResponse};
@@ -34,17 +36,24 @@ use crate::search::{DEFAULT_LIMIT, MAX_LIMIT, MAX_WINDOW, SearchRequest, SearchR
 pub async fn search(
     State(state): State<AppState>,
     params: Result<Query<HashMap<String, String>>, QueryRejection>,
-) -> Result<Json<SearchResponse>, ApiError> {
+) -> Result<Response, ApiError> {
     let Query(params) =
         params.map_err(|err| ApiError::bad_request("bad_query_string", err.body_text()))?;
     let request = parse_request(&params)?;
-    let response = run(&state, request).await?;
-    Ok(Json(response))
+    let answered = run(&state, request).await?;
+    let body = answered.answer.json(answered.took_ms);
+    Ok(([(CONTENT_TYPE, "application/json")], body).into_response())
+}
+
+/// A search's answer, and how long this request took to get it.
+pub struct Answered {
+    pub answer: Arc<Answer>,
+    pub took_ms: f64,
 }
 
 /// Runs `request` on the index and rules in force, off the async runtime, unless the same
 /// request was answered on them lately (see `cache.rs`).
-pub async fn run(state: &AppState, request: SearchRequest) -> Result<SearchResponse, ApiError> {
+pub async fn run(state: &AppState, request: SearchRequest) -> Result<Answered, ApiError> {
     let started = Instant::now();
     let Some(engine) = state.index.engine() else {
         return Err(ApiError::NoIndex);
@@ -53,12 +62,13 @@ pub async fn run(state: &AppState, request: SearchRequest) -> Result<SearchRespo
     let log_search = config.insight.analytics.enabled;
     let (typed, offset, limit) = (request.query.clone(), request.offset, request.limit);
 
-    let response = match state.results.get(&engine, &config, &request) {
-        Some(kept) => {
+    let answered = match state.results.get(&engine, &config, &request) {
+        Some(answer) => {
             metrics::counter!("search_cache_lookups_total", "result" => "hit").increment(1);
-            let mut response = SearchResponse::clone(&kept);
-            response.took_ms = (started.elapsed().as_secs_f64() * 1e6).round() / 1e3;
-            response
+            Answered {
+                answer,
+                took_ms: (started.elapsed().as_secs_f64() * 1e6).round() / 1e3,
+            }
         }
         None => {
             metrics::counter!("search_cache_lookups_total", "result" => "miss").increment(1);
@@ -78,19 +88,25 @@ pub async fn run(state: &AppState, request: SearchRequest) -> Result<SearchRespo
                         Some(super::events::click_url(&typed, rank, &document.url));
                 }
             }
-            let response = Arc::new(response);
+            let took_ms = response.took_ms;
+            let answer = Answer::new(response).map_err(|err| {
+                ApiError::Internal(format!(
+                    "cannot write the answer to {typed:?} as JSON: {err}"
+                ))
+            })?;
+            let answer = Arc::new(answer);
             state
                 .results
-                .put(&engine, &config, key, Arc::clone(&response));
-            Arc::unwrap_or_clone(response)
+                .put(&engine, &config, key, Arc::clone(&answer));
+            Answered { answer, took_ms }
         }
     };
     if log_search {
         state
             .analytics
-            .record_search(&typed, response.total, offset, limit);
+            .record_search(&typed, answered.answer.response.total, offset, limit);
     }
-    Ok(response)
+    Ok(answered)
 }
 
 /// Validates the query string into a [`SearchRequest`].
