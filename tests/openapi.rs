@@ -144,6 +144,22 @@ fn real_responses_match_the_openapi_document() {
         ],
         "the public API"
     );
+    // Every parameter `/search` reads (README), each described.
+    let mut parameters: Vec<&str> = document.openapi["paths"]["/search"]["get"]["parameters"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|parameter| parameter["name"].as_str())
+        .collect();
+    parameters.sort_unstable();
+    assert_eq!(
+        parameters,
+        [
+            "audience", "correct", "explain", "facets", "group", "kind", "limit", "offset", "q",
+            "section", "snippets"
+        ]
+    );
+    document.check(base, "/search?q=short+breaks&snippets=false", 200);
 
     let grouped = document.check(base, "/search?q=inclusion+funding", 200);
     assert!(

@@ -59,6 +59,9 @@ pub struct SearchParams {
     /// `false` searches words the index has never seen as typed, without spelling
     /// correction (default `true`).
     pub correct: Option<bool>,
+    /// `false` leaves every result's snippet empty, for callers that show none (default
+    /// `true`).
+    pub snippets: Option<bool>,
     /// `true` adds each result's score breakdown.
     pub explain: Option<bool>,
 }
@@ -69,8 +72,8 @@ pub struct SearchParams {
 pub struct SuggestParams {
     /// What has been typed so far; empty gives no suggestions.
     pub q: Option<String>,
-    /// How many suggestions, at most 20; default 8.
-    #[param(minimum = 0)]
+    /// How many suggestions, 1 to 20 (larger values are clamped); default 8.
+    #[param(minimum = 1)]
     pub limit: Option<usize>,
 }
 
