@@ -211,6 +211,11 @@ def main():
     peer_dir, xapian_db = ensure_indexes(args, data, out)
 
     texts = queries()
+    # Each run starts with no search log: `serve` logs every search for analytics, and a log
+    # left by an earlier run would make this one's periodic popular-query refresh slower.
+    for leftover in data.glob("analytics.sqlite*"):
+        leftover.unlink()
+    cached_data = shadow_data_folder(data, out / "cached-data")
     servers = {}
     try:
         servers["search"] = Server("search", [
@@ -218,7 +223,7 @@ def main():
             unlimited_config(out, "config-uncached", cache=False), "--addr", "127.0.0.1:0"],
             out, {"RUST_LOG": "warn"})
         servers["cached"] = Server("cached", [
-            RELEASE / "offer-search", "serve", "--data", data, "--config",
+            RELEASE / "offer-search", "serve", "--data", cached_data, "--config",
             unlimited_config(out), "--addr", "127.0.0.1:0"], out, {"RUST_LOG": "warn"})
         servers["bare"] = Server("bare", [RELEASE / "examples" / "bare", "127.0.0.1:0"], out)
         servers["tantivy"] = Server("tantivy", [
@@ -295,6 +300,18 @@ def main():
     (out / "results.json").write_text(json.dumps(results, indent=2))
     print(report(results))
     log(f"results in {out / 'results.json'}")
+
+
+def shadow_data_folder(data, shadow):
+    """A data folder serving the same generations as `data`, with a search log of its own:
+    the cached server logs tens of thousands of searches a second, and sharing one SQLite
+    file would make the two servers' log writers wait on each other."""
+    if shadow.exists():
+        shutil.rmtree(shadow)
+    shadow.mkdir(parents=True)
+    (shadow / "generations").symlink_to((data / "generations").resolve())
+    shutil.copy(data / "CURRENT", shadow / "CURRENT")
+    return shadow
 
 
 def cache_hit_rate(base_url):
