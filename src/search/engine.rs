@@ -259,9 +259,15 @@ impl Engine {
         }
 
         // Words the index has never seen are searched as the nearest word it has; a query
-        // whose words are all known is searched exactly as typed.
+        // whose words are all known is searched exactly as typed, and so is a word the
+        // synonyms read as a phrase the index holds ("ADD" as attention deficit disorder).
         let corrected = if request.correct {
-            correct_words(&typed.text, |word| self.vocabulary.correct(word))
+            correct_words(&typed.text, |word| {
+                if self.found_through_synonyms(word, &rules.synonyms) {
+                    return None;
+                }
+                self.vocabulary.correct(word)
+            })
         } else {
             None
         };
@@ -336,6 +342,29 @@ impl Engine {
         response.results = results;
         response.took_ms = elapsed_ms(started);
         Ok(response)
+    }
+
+    /// Whether the index holds every topic word of `text`, so that searching it needs no
+    /// correction: a popular past query with a slip in it is not worth suggesting.
+    pub fn knows_every_word(&self, text: &str) -> bool {
+        let parsed = super::query::parse(text);
+        let terms = parsed.content_terms();
+        !terms.is_empty() && terms.iter().all(|term| self.vocabulary.knows_stem(term))
+    }
+
+    /// Whether `word`, typed alone, has a synonym whose words the index holds: such a word
+    /// is not a slip even when the site never uses it.
+    fn found_through_synonyms(&self, word: &str, synonyms: &crate::config::Synonyms) -> bool {
+        let mut alone = super::query::parse(word);
+        super::query::expand(&mut alone, synonyms);
+        alone.items.iter().any(|item| {
+            item.alternatives.iter().any(|alternative| {
+                alternative
+                    .terms
+                    .iter()
+                    .all(|term| is_stop_term(term) || self.vocabulary.knows_stem(term))
+            })
+        })
     }
 
     /// The paths of the first `limit` records for `text` under plain BM25 over the title and
@@ -2034,6 +2063,41 @@ message = "Ask your school first."
                 .is_none_or(|dym| !dym.applied),
             "{:?}",
             as_typed.did_you_mean
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn a_word_the_synonyms_expand_is_searched_not_corrected() -> Result<(), SearchError> {
+        let (_temp, engine) = engine_for(vec![
+            page(
+                "http://x/adhd.aspx",
+                "ADHD assessment",
+                "How ADHD is assessed for children and young people.",
+            ),
+            page(
+                "http://x/attention.aspx",
+                "Attention deficit disorder",
+                "Support for attention deficit disorder at school.",
+            ),
+        ]);
+        let dir = tempfile::tempdir().expect("temp dir");
+        let synonyms = "[[acronym]]\nacronym = \"ADD\"\n\
+                        means = [\"attention deficit disorder\"]\nmatch_case = true\n";
+        std::fs::write(dir.path().join("synonyms.toml"), synonyms).expect("write");
+        let config = Config::load(dir.path()).expect("valid config");
+
+        let add = engine.search(&SearchRequest::new("ADD"), &config)?;
+        assert_eq!(add.did_you_mean, None, "{:?}", add.did_you_mean);
+        assert_eq!(add.results[0].path, "/attention.aspx");
+        // A slip with no synonym is still corrected.
+        let slip = engine.search(&SearchRequest::new("ADHDD"), &config)?;
+        assert!(
+            slip.did_you_mean
+                .as_ref()
+                .is_some_and(|dym| dym.query == "ADHD"),
+            "{:?}",
+            slip.did_you_mean
         );
         Ok(())
     }
