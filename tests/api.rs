@@ -575,3 +575,39 @@ async fn a_cache_of_no_entries_keeps_nothing() {
         assert_eq!(state.results.usage().0, kept, "{files:?}");
     }
 }
+
+#[tokio::test]
+async fn popular_queries_with_a_slip_in_them_are_not_suggested() {
+    let temp = tempfile::tempdir().expect("temp dir");
+    let data = DataDir::new(temp.path().join("data"));
+    let config_dir = temp.path().join("config");
+    std::fs::create_dir_all(&config_dir).expect("config dir");
+    let config = Config::load(&config_dir).expect("default config");
+    {
+        let lock = data.lock().expect("lock");
+        publish_records(&data, &lock, &config, records(), None, false).expect("publish");
+    }
+    let state = AppState::new(LiveIndex::open(data).expect("open index"), config);
+    let log = temp.path().join("analytics.sqlite");
+    let analytics =
+        offer_search::analytics::Analytics::start(&log, 64, || 365).expect("analytics starts");
+    for _ in 0..3 {
+        analytics.record_search("short breaks for carers", 1, 0, 10);
+        analytics.record_search("short breaks for carrers", 1, 0, 10);
+    }
+    assert!(analytics.flush(), "the log was written");
+    let now = chrono::Utc::now().timestamp();
+    state.popular.refresh(&log, now).expect("popular queries");
+    let app = router(state);
+
+    let (status, body) = call(&app, "GET", "/suggest?q=short+breaks+for", None).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let texts: Vec<&str> = body["suggestions"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|suggestion| suggestion["text"].as_str())
+        .collect();
+    assert!(texts.contains(&"short breaks for carers"), "{body}");
+    assert!(!texts.contains(&"short breaks for carrers"), "{body}");
+}

@@ -21,6 +21,17 @@ const MAX_QUERIES: usize = 500;
 /// How often the list is rebuilt from the search log.
 pub const REFRESH_INTERVAL: Duration = Duration::from_secs(300);
 
+/// Whether a logged query is words a family might pick from a list: not a pasted address
+/// (`/social-care/...`, `https://...`, `www....`) and not a quoted phrase, which finds what
+/// its words without quotes find.
+fn reads_as_words(query: &str) -> bool {
+    let lower = query.trim().to_ascii_lowercase();
+    !(query.contains('"')
+        || lower.starts_with('/')
+        || lower.starts_with("www.")
+        || lower.contains("://"))
+}
+
 /// Suggestions built from the search log; shared and swapped whole.
 #[derive(Clone, Default)]
 pub struct PopularQueries {
@@ -40,7 +51,11 @@ impl PopularQueries {
             end: i64::MAX,
         };
         let mut stats = db::query_stats(&connection, path, span)?;
-        stats.retain(|query| query.searches >= MIN_SEARCHES && query.latest_result_count > 0);
+        stats.retain(|query| {
+            query.searches >= MIN_SEARCHES
+                && query.latest_result_count > 0
+                && reads_as_words(&query.query)
+        });
         stats.sort_by(|a, b| {
             b.searches
                 .cmp(&a.searches)
@@ -113,6 +128,15 @@ mod tests {
             analytics.record_search("shopping vouchers", 0, 0, 10);
         }
         analytics.record_search("short note about my son tom", 2, 0, 10);
+        for pasted in [
+            "/social-care/short-breaks/short-breaks.html",
+            "https://example.org/short-breaks",
+            "\"short breaks\"",
+        ] {
+            for _ in 0..3 {
+                analytics.record_search(pasted, 1, 0, 10);
+            }
+        }
         assert!(analytics.flush(), "the log was written");
 
         let popular = PopularQueries::default();

@@ -39,13 +39,15 @@ pub async fn suggest(
 ) -> Result<Json<SuggestResponse>, ApiError> {
     let Query(params) =
         params.map_err(|err| ApiError::bad_request("bad_query_string", err.body_text()))?;
-    // Only the first characters are searched, so only they are echoed back.
+    // Only the first characters are searched, so only they are echoed back; control
+    // characters separate words, as in `/search`.
     let typed: String = params
         .get("q")
-        .map(|q| q.trim())
+        .map(|q| q.trim_matches(|c: char| c.is_whitespace() || c.is_control()))
         .unwrap_or("")
         .chars()
         .take(MAX_TYPED_CHARS)
+        .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
     let limit = match params.get("limit") {
         None => DEFAULT_SUGGESTIONS,
@@ -66,6 +68,9 @@ pub async fn suggest(
     let mut scored = engine.suggest_scored(&typed, limit);
     let popular = state.popular.suggester().suggest_scored(&typed, limit);
     for (score, suggestion) in popular {
+        if !engine.knows_every_word(&suggestion.text) {
+            continue;
+        }
         let same = |other: &Suggestion| other.text.eq_ignore_ascii_case(&suggestion.text);
         if !scored.iter().any(|(_, existing)| same(existing)) {
             scored.push((score, suggestion));
