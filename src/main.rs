@@ -471,13 +471,28 @@ async fn crawl(
 }
 
 async fn demo(data_dir: &Path, config_dir: &Path, addr: SocketAddr) -> anyhow::Result<()> {
-    let mut config = if config_dir.is_dir() {
+    let watched = config_dir.is_dir();
+    let mut config = if watched {
+        eprintln!("rules from {}", config_dir.display());
         load_config(config_dir)?
     } else {
+        eprintln!(
+            "no {} folder: the built-in default rules apply",
+            config_dir.display()
+        );
         Config::defaults()
     };
     // The sample site is our own server on loopback: no need to wait between requests.
     config.site.crawl.delay = std::time::Duration::ZERO;
+
+    // The address is taken first, so that a demo that cannot serve leaves the data folder
+    // as it was instead of crawling into it.
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on `{addr}` (is another server using it?)"))?;
+    let bound = listener
+        .local_addr()
+        .context("cannot read the bound address")?;
 
     let local: SocketAddr = ([127, 0, 0, 1], 0).into();
     let site = offer_search::demo::serve_sample_site(local)
@@ -490,17 +505,14 @@ async fn demo(data_dir: &Path, config_dir: &Path, addr: SocketAddr) -> anyhow::R
     crawl_and_publish(&data, &config, vec![site.base_url().clone()], true, true).await?;
 
     let index = LiveIndex::open(data).context("cannot open the demo index")?;
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .with_context(|| format!("cannot listen on `{addr}` (is another server using it?)"))?;
-    let bound = listener
-        .local_addr()
-        .context("cannot read the bound address")?;
     println!("listening on http://{bound}");
     println!("try: curl 'http://{bound}/search?q=inclusion+funding'");
     println!("stop with ctrl-c");
 
     let state = AppState::new(index, config);
+    if watched {
+        tokio::spawn(state.config.clone().watch());
+    }
     let app = router(state);
     axum::serve(
         listener,
@@ -558,7 +570,17 @@ async fn serve(folders: &Folders, addr: SocketAddr, token: Option<String>) -> an
         .context("cannot read the bound address")?;
     println!("listening on http://{bound}");
 
+    let cache = config.api.cache;
     let state = AppState::new(index, config).with_admin_token(token);
+    if state.results.is_on() {
+        tracing::info!(
+            entries = cache.entries,
+            max_bytes = cache.max_bytes,
+            "repeated searches are answered from the result cache"
+        );
+    } else {
+        tracing::info!("the result cache is off: every search is searched");
+    }
     if state.admin_token.is_none() {
         tracing::info!("admin routes are off: no admin token is configured");
     }

@@ -139,6 +139,11 @@ impl ResultCache {
         }
     }
 
+    /// Whether answers are kept at all.
+    pub fn is_on(&self) -> bool {
+        self.inner.is_some()
+    }
+
     /// A cache that keeps nothing.
     pub fn off() -> ResultCache {
         ResultCache::new(CacheConfig {

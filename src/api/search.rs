@@ -62,6 +62,7 @@ pub async fn run(state: &AppState, request: SearchRequest) -> Result<Answered, A
     let log_search = config.insight.analytics.enabled;
     let (typed, offset, limit) = (request.query.clone(), request.offset, request.limit);
 
+    let cached = state.results.is_on();
     let answered = match state.results.get(&engine, &config, &request) {
         Some(answer) => {
             metrics::counter!("search_cache_lookups_total", "result" => "hit").increment(1);
@@ -71,7 +72,9 @@ pub async fn run(state: &AppState, request: SearchRequest) -> Result<Answered, A
             }
         }
         None => {
-            metrics::counter!("search_cache_lookups_total", "result" => "miss").increment(1);
+            if cached {
+                metrics::counter!("search_cache_lookups_total", "result" => "miss").increment(1);
+            }
             let (searched_on, searched_with) = (Arc::clone(&engine), Arc::clone(&config));
             let key = request.clone();
             let outcome = state

@@ -57,6 +57,14 @@ impl LiveConfig {
     /// Reads and validates the folder again and switches to it; on error keeps the old one.
     pub fn reload(&self) -> Result<(), ConfigError> {
         let config = Config::load(&self.dir)?;
+        let running = self.current.load();
+        if running.api.limits != config.api.limits || running.api.cache != config.api.cache {
+            tracing::warn!(
+                file = API_FILE,
+                "[limits] and [cache] are read when the server starts: restart it for their \
+                 change to apply (the other rules apply now)"
+            );
+        }
         self.current.store(Arc::new(config));
         tracing::info!(config = %self.dir.display(), "config reloaded");
         Ok(())
