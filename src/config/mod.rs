@@ -268,6 +268,12 @@ fn plain_types(message: &str) -> String {
             plain = plain.replace(rust, words);
         }
     }
+    // A number too large for any whole-number type reaches serde as a 128-bit one.
+    if plain.contains("` as i128") {
+        plain = plain
+            .replace("invalid type: integer", "invalid value: integer")
+            .replace("` as i128", "` is too large");
+    }
     plain
 }
 
@@ -306,6 +312,14 @@ mod tests {
         assert!(shown.contains("line 2, at `links.delay_ms`"), "{shown}");
         assert!(shown.contains("leading zero"), "{shown}");
         assert!(!shown.contains("expected nothing"), "{shown}");
+
+        std::fs::write(&site, "[crawl]\nmax_pages = 99999999999999999999\n").expect("write");
+        let shown = Config::load(dir.path())
+            .expect_err("too large a number is refused")
+            .to_string();
+        assert!(shown.contains("line 2, at `crawl.max_pages`"), "{shown}");
+        assert!(shown.contains("is too large"), "{shown}");
+        assert!(!shown.contains("i128"), "{shown}");
     }
 
     /// The shipped `index-config/` documents the defaults: it must parse and say the same.
