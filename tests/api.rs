@@ -49,8 +49,13 @@ fn records() -> Vec<PageRecord> {
 }
 
 struct Harness {
-    _temp: tempfile::TempDir,
+    temp: tempfile::TempDir,
     app: axum::Router,
+    /// The state behind `app`, for what a test checks beside the HTTP answers.
+    state: AppState,
+    index: LiveIndex,
+    data: DataDir,
+    config: Config,
     config_dir: std::path::PathBuf,
 }
 
@@ -72,11 +77,16 @@ fn harness_with(with_index: bool, token: Option<&str>, files: &[(&str, &str)]) -
         let lock = data.lock().expect("lock");
         publish_records(&data, &lock, &config, records(), None, false).expect("publish");
     }
-    let index = LiveIndex::open(data).expect("open index");
-    let state = AppState::new(index, config).with_admin_token(token.map(String::from));
+    let index = LiveIndex::open(data.clone()).expect("open index");
+    let state =
+        AppState::new(index.clone(), config.clone()).with_admin_token(token.map(String::from));
     Harness {
-        _temp: temp,
-        app: router(state),
+        temp,
+        app: router(state.clone()),
+        state,
+        index,
+        data,
+        config,
         config_dir,
     }
 }
@@ -468,33 +478,22 @@ fn untimed(mut body: Value) -> Value {
 
 #[tokio::test]
 async fn repeated_searches_come_from_the_cache_until_the_index_or_rules_change() {
-    let temp = tempfile::tempdir().expect("temp dir");
-    let data = DataDir::new(temp.path().join("data"));
-    let config_dir = temp.path().join("config");
-    std::fs::create_dir_all(&config_dir).expect("config dir");
-    let config = Config::load(&config_dir).expect("default config");
-    {
-        let lock = data.lock().expect("lock");
-        publish_records(&data, &lock, &config, records(), None, false).expect("publish");
-    }
-    let index = LiveIndex::open(data.clone()).expect("open index");
-    let state =
-        AppState::new(index.clone(), config.clone()).with_admin_token(Some("s3cret".into()));
-    let app = router(state.clone());
+    let harness = harness(true, Some("s3cret"));
+    let (app, state) = (&harness.app, &harness.state);
     let uri = "/search?q=inclusion+funding&group=false";
 
-    let (status, first) = call(&app, "GET", uri, None).await;
+    let (status, first) = call(app, "GET", uri, None).await;
     assert_eq!(status, StatusCode::OK, "{first}");
     assert_eq!(first["total"], 2, "{first}");
     assert_eq!(state.results.usage().0, 1);
-    let (_, again) = call(&app, "GET", uri, None).await;
+    let (_, again) = call(app, "GET", uri, None).await;
     assert_eq!(untimed(again), untimed(first.clone()));
     assert_eq!(
         state.results.usage().0,
         1,
         "the repeat was answered from memory"
     );
-    let (_, shorter) = call(&app, "GET", &format!("{uri}&limit=1"), None).await;
+    let (_, shorter) = call(app, "GET", &format!("{uri}&limit=1"), None).await;
     assert_eq!(shorter["results"].as_array().map(Vec::len), Some(1));
     assert_eq!(
         state.results.usage().0,
@@ -504,13 +503,13 @@ async fn repeated_searches_come_from_the_cache_until_the_index_or_rules_change()
 
     // New rules: documents left out. The kept answers held the form; they must go.
     std::fs::write(
-        config_dir.join("ranking.toml"),
+        harness.config_dir.join("ranking.toml"),
         "[documents]\nmode = \"exclude\"\n",
     )
     .expect("write rules");
-    let (status, body) = call(&app, "POST", "/admin/reload", Some("s3cret")).await;
+    let (status, body) = call(app, "POST", "/admin/reload", Some("s3cret")).await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    let (_, ruled) = call(&app, "GET", uri, None).await;
+    let (_, ruled) = call(app, "GET", uri, None).await;
     assert_eq!(ruled["total"], 1, "{ruled}");
     assert_eq!(ruled["results"][0]["kind"], "page", "{ruled}");
     assert_eq!(
@@ -527,11 +526,12 @@ async fn repeated_searches_come_from_the_cache_until_the_index_or_rules_change()
         "Inclusion funding for nurseries and childminders.",
     ));
     {
-        let lock = data.lock().expect("lock");
-        publish_records(&data, &lock, &config, more, None, false).expect("publish again");
+        let lock = harness.data.lock().expect("lock");
+        publish_records(&harness.data, &lock, &harness.config, more, None, false)
+            .expect("publish again");
     }
-    assert!(index.refresh().expect("the new generation opens"));
-    let (_, newer) = call(&app, "GET", uri, None).await;
+    assert!(harness.index.refresh().expect("the new generation opens"));
+    let (_, newer) = call(app, "GET", uri, None).await;
     assert_eq!(newer["total"], 2, "{newer}");
     let paths: Vec<&str> = newer["results"]
         .as_array()
@@ -544,51 +544,26 @@ async fn repeated_searches_come_from_the_cache_until_the_index_or_rules_change()
 
 #[tokio::test]
 async fn a_cache_of_no_entries_keeps_nothing() {
-    let harness_state = |files: &[(&str, &str)]| {
-        let temp = tempfile::tempdir().expect("temp dir");
-        let data = DataDir::new(temp.path().join("data"));
-        let config_dir = temp.path().join("config");
-        std::fs::create_dir_all(&config_dir).expect("config dir");
-        for (name, text) in files {
-            std::fs::write(config_dir.join(name), text).expect("write config file");
-        }
-        let config = Config::load(&config_dir).expect("config");
-        let lock = data.lock().expect("lock");
-        publish_records(&data, &lock, &config, records(), None, false).expect("publish");
-        drop(lock);
-        let index = LiveIndex::open(data).expect("open index");
-        (temp, AppState::new(index, config))
-    };
     for (files, kept) in [
         (vec![("api.toml", "[cache]\nentries = 0\n")], 0),
         // An answer larger than the whole cache is not kept either.
         (vec![("api.toml", "[cache]\nmax_bytes = 64\n")], 0),
         (vec![], 1),
     ] {
-        let (_temp, state) = harness_state(&files);
-        let app = router(state.clone());
+        let harness = harness_with(true, None, &files);
         for _ in 0..2 {
-            let (status, body) = call(&app, "GET", "/search?q=short+breaks", None).await;
+            let (status, body) = call(&harness.app, "GET", "/search?q=short+breaks", None).await;
             assert_eq!(status, StatusCode::OK, "{body}");
             assert_eq!(body["total"], 1, "{body}");
         }
-        assert_eq!(state.results.usage().0, kept, "{files:?}");
+        assert_eq!(harness.state.results.usage().0, kept, "{files:?}");
     }
 }
 
 #[tokio::test]
 async fn popular_queries_with_a_slip_in_them_are_not_suggested() {
-    let temp = tempfile::tempdir().expect("temp dir");
-    let data = DataDir::new(temp.path().join("data"));
-    let config_dir = temp.path().join("config");
-    std::fs::create_dir_all(&config_dir).expect("config dir");
-    let config = Config::load(&config_dir).expect("default config");
-    {
-        let lock = data.lock().expect("lock");
-        publish_records(&data, &lock, &config, records(), None, false).expect("publish");
-    }
-    let state = AppState::new(LiveIndex::open(data).expect("open index"), config);
-    let log = temp.path().join("analytics.sqlite");
+    let harness = harness(true, None);
+    let log = harness.temp.path().join("analytics.sqlite");
     let analytics =
         offer_search::analytics::Analytics::start(&log, 64, || 365).expect("analytics starts");
     for _ in 0..3 {
@@ -597,10 +572,12 @@ async fn popular_queries_with_a_slip_in_them_are_not_suggested() {
     }
     assert!(analytics.flush(), "the log was written");
     let now = chrono::Utc::now().timestamp();
-    state.popular.refresh(&log, now).expect("popular queries");
-    let app = router(state);
-
-    let (status, body) = call(&app, "GET", "/suggest?q=short+breaks+for", None).await;
+    harness
+        .state
+        .popular
+        .refresh(&log, now)
+        .expect("popular queries");
+    let (status, body) = call(&harness.app, "GET", "/suggest?q=short+breaks+for", None).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let texts: Vec<&str> = body["suggestions"]
         .as_array()
