@@ -22,14 +22,16 @@ const MAX_QUERIES: usize = 500;
 pub const REFRESH_INTERVAL: Duration = Duration::from_secs(300);
 
 /// Whether a logged query is words a family might pick from a list: not a pasted address
-/// (`/social-care/...`, `https://...`, `www....`) and not a quoted phrase, which finds what
-/// its words without quotes find.
+/// or path (`/social-care/...`, `social-care/short-breaks`, `https://...`, `www....`), not
+/// a quoted phrase (it finds what its words without quotes find), and not a query the log
+/// masked (`[email] short breaks`: the mask is not what anyone typed).
 fn reads_as_words(query: &str) -> bool {
     let lower = query.trim().to_ascii_lowercase();
     !(query.contains('"')
-        || lower.starts_with('/')
+        || query.contains('/')
         || lower.starts_with("www.")
-        || lower.contains("://"))
+        || lower.contains("[email]")
+        || lower.contains("[number]"))
 }
 
 /// Suggestions built from the search log; shared and swapped whole.
@@ -130,8 +132,11 @@ mod tests {
         analytics.record_search("short note about my son tom", 2, 0, 10);
         for pasted in [
             "/social-care/short-breaks/short-breaks.html",
+            "social-care/short-breaks",
             "https://example.org/short-breaks",
             "\"short breaks\"",
+            "short breaks a@b.com",
+            "short breaks 07700900123",
         ] {
             for _ in 0..3 {
                 analytics.record_search(pasted, 1, 0, 10);
