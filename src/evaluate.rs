@@ -98,10 +98,37 @@ impl Judgments {
                     .collect(),
             })
             .collect();
+        let thresholds = raw.thresholds;
+        for (name, value) in [
+            ("ndcg_at_10", thresholds.ndcg_at_10),
+            ("mrr", thresholds.mrr),
+            ("p_at_1", thresholds.p_at_1),
+            ("recall_at_10", thresholds.recall_at_10),
+            ("first", thresholds.first),
+        ] {
+            if let Some(value) = value {
+                check_share(value).map_err(|reason| EvaluateError::Parse {
+                    path: path.to_path_buf(),
+                    message: format!("thresholds.{name}: {reason}"),
+                })?;
+            }
+        }
         Ok(Judgments {
             queries,
-            thresholds: raw.thresholds,
+            thresholds,
         })
+    }
+}
+
+/// A threshold is a share from 0 to 1; `first` too is the share of `first` expectations
+/// met, not a count of them.
+pub fn check_share(value: f64) -> Result<(), String> {
+    if (0.0..=1.0).contains(&value) {
+        Ok(())
+    } else {
+        Err(format!(
+            "{value} is not between 0 and 1 (a threshold is a share: 1 means every query)"
+        ))
     }
 }
 
@@ -359,6 +386,17 @@ mod tests {
         let query = judged(None, &[("/a", 1)]);
         let score = score_query(&query, &paths(&["/a"]));
         assert_eq!(score.p_at_1, 1.0);
+    }
+
+    #[test]
+    fn thresholds_are_shares_from_0_to_1() {
+        let text = "[thresholds]\nfirst = 3\n\n[[query]]\nq = \"x\"\n";
+        let err = Judgments::parse(Path::new("j.toml"), text).expect_err("3 is a count");
+        let shown = err.to_string();
+        assert!(shown.contains("thresholds.first"), "{shown}");
+        assert!(shown.contains("between 0 and 1"), "{shown}");
+        assert!(check_share(1.0).is_ok() && check_share(0.0).is_ok());
+        assert!(check_share(1.5).is_err() && check_share(f64::NAN).is_err());
     }
 
     #[test]

@@ -241,20 +241,30 @@ enum ReviewAction {
 #[derive(Debug, Args, Clone)]
 struct ThresholdArgs {
     /// Lowest acceptable mean nDCG@10 (0 to 1).
-    #[arg(long)]
+    #[arg(long, value_parser = share)]
     ndcg_at_10: Option<f64>,
     /// Lowest acceptable mean reciprocal rank of the first relevant result (0 to 1).
-    #[arg(long)]
+    #[arg(long, value_parser = share)]
     mrr: Option<f64>,
     /// Lowest acceptable share of queries whose first result is relevant (0 to 1).
-    #[arg(long)]
+    #[arg(long, value_parser = share)]
     p_at_1: Option<f64>,
     /// Lowest acceptable mean share of relevant paths found in the top 10 (0 to 1).
-    #[arg(long)]
+    #[arg(long, value_parser = share)]
     recall_at_10: Option<f64>,
-    /// Share of `first` expectations that must be met.
-    #[arg(long)]
+    /// Share of `first` expectations that must be met (0 to 1; 1 means all of them).
+    #[arg(long, value_parser = share)]
     first: Option<f64>,
+}
+
+/// A threshold given as a flag: a share from 0 to 1.
+fn share(text: &str) -> Result<f64, String> {
+    let value: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{text}` is not a number"))?;
+    offer_search::evaluate::check_share(value)?;
+    Ok(value)
 }
 
 fn main() -> std::process::ExitCode {
@@ -684,6 +694,18 @@ fn search(folders: &Folders, options: &SearchOptions) -> anyhow::Result<()> {
         response.query,
         response.took_ms
     );
+    match &response.did_you_mean {
+        Some(correction) if correction.applied => outln!(
+            "searched as \"{}\": the site never uses a word as typed",
+            correction.query
+        ),
+        Some(suggestion) => outln!(
+            "did you mean \"{}\"? ({} result(s))",
+            suggestion.query,
+            suggestion.total
+        ),
+        None => {}
+    }
     for (rank, hit) in response.results.iter().enumerate() {
         let kind = match hit.kind {
             Kind::Page if hit.landing => "landing",
