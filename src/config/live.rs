@@ -10,8 +10,8 @@ use std::time::{Duration, SystemTime};
 use arc_swap::ArcSwap;
 
 use super::{
-    API_FILE, BEST_BETS_FILE, Config, ConfigError, INSIGHT_FILE, RANKING_FILE, SITE_FILE,
-    SYNONYMS_FILE,
+    API_FILE, BEST_BETS_FILE, CacheConfig, Config, ConfigError, INSIGHT_FILE, LimitsConfig,
+    RANKING_FILE, SITE_FILE, SYNONYMS_FILE,
 };
 
 /// How often the config folder is checked for changes.
@@ -35,12 +35,16 @@ type Fingerprint = Vec<Option<(u64, SystemTime)>>;
 pub struct LiveConfig {
     dir: PathBuf,
     current: Arc<ArcSwap<Config>>,
+    /// `api.toml`'s `[limits]` and `[cache]` as the server started with them: they are read
+    /// only then.
+    at_start: (LimitsConfig, CacheConfig),
 }
 
 impl LiveConfig {
     pub fn new(config: Config) -> LiveConfig {
         LiveConfig {
             dir: config.dir.clone(),
+            at_start: (config.api.limits, config.api.cache),
             current: Arc::new(ArcSwap::from_pointee(config)),
         }
     }
@@ -57,8 +61,7 @@ impl LiveConfig {
     /// Reads and validates the folder again and switches to it; on error keeps the old one.
     pub fn reload(&self) -> Result<(), ConfigError> {
         let config = Config::load(&self.dir)?;
-        let running = self.current.load();
-        if running.api.limits != config.api.limits || running.api.cache != config.api.cache {
+        if (config.api.limits, config.api.cache) != self.at_start {
             tracing::warn!(
                 file = API_FILE,
                 "[limits] and [cache] are read when the server starts: restart it for their \
