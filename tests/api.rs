@@ -200,6 +200,7 @@ async fn bad_parameters_are_400_with_json_errors() {
         ("/search", "empty_query"),
         ("/search?q=%20%20", "empty_query"),
         ("/search?q=%00%09%01", "empty_query"),
+        ("/search?q=%E2%80%8B%EF%BB%BF", "empty_query"),
         ("/search?q=x&limit=abc", "bad_limit"),
         ("/search?q=x&limit=0", "bad_limit"),
         ("/search?q=x&offset=-4", "bad_offset"),

@@ -114,10 +114,11 @@ pub async fn run(state: &AppState, request: SearchRequest) -> Result<Answered, A
 
 /// Validates the query string into a [`SearchRequest`].
 pub fn parse_request(params: &HashMap<String, String>) -> Result<SearchRequest, ApiError> {
-    // Control characters (a pasted null byte, say) are as empty as spaces.
+    // Control characters (a pasted null byte, say) and the invisible joiners and
+    // byte-order mark text pasted from documents carries are as empty as spaces.
     let query = params
         .get("q")
-        .map(|q| q.trim_matches(|c: char| c.is_whitespace() || c.is_control()))
+        .map(|q| q.trim_matches(|c: char| c.is_whitespace() || c.is_control() || invisible(c)))
         .unwrap_or("");
     if query.is_empty() {
         return Err(ApiError::bad_request(
@@ -192,6 +193,12 @@ pub fn parse_request(params: &HashMap<String, String>) -> Result<SearchRequest, 
         request.snippets = parse_flag(text, "snippets")?;
     }
     Ok(request)
+}
+
+/// Characters that show nothing: zero-width space, non-joiner and joiner, word joiner and
+/// the byte-order mark.
+fn invisible(c: char) -> bool {
+    matches!(c, '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}')
 }
 
 /// A whole number; one too large to hold counts as the largest (a `limit` is clamped, an
