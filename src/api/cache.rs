@@ -104,15 +104,23 @@ impl Answer {
     }
 }
 
+/// What keeping `answer` under `request` counts against `max_bytes`.
+fn cost(request: &SearchRequest, answer: &Answer) -> usize {
+    answer.bytes().saturating_add(request.query.len())
+}
+
 impl Kept {
+    /// Whether the answers held were computed with `engine` and `config`.
+    fn is_for(&self, engine: &Arc<Engine>, config: &Arc<Config>) -> bool {
+        self.epoch
+            .as_ref()
+            .is_some_and(|epoch| epoch.is(engine, config))
+    }
+
     /// Drops every answer unless they were computed with `engine` and `config`, which
     /// become the epoch. Returns whether the answers held are for them.
     fn enter(&mut self, engine: &Arc<Engine>, config: &Arc<Config>) -> bool {
-        if self
-            .epoch
-            .as_ref()
-            .is_some_and(|epoch| epoch.is(engine, config))
-        {
+        if self.is_for(engine, config) {
             return true;
         }
         self.answers.clear();
@@ -144,15 +152,8 @@ impl ResultCache {
         self.inner.is_some()
     }
 
-    /// A cache that keeps nothing.
-    pub fn off() -> ResultCache {
-        ResultCache::new(CacheConfig {
-            entries: 0,
-            max_bytes: 0,
-        })
-    }
-
-    /// The answer kept for `request` on this generation under these rules.
+    /// The answer kept for `request` on this generation under these rules. While the cache
+    /// is on, each lookup is counted in `/metrics` as a hit or a miss.
     pub fn get(
         &self,
         engine: &Arc<Engine>,
@@ -160,10 +161,14 @@ impl ResultCache {
         request: &SearchRequest,
     ) -> Option<Arc<Answer>> {
         let mut kept = self.lock()?;
-        if !kept.enter(engine, config) {
-            return None;
-        }
-        kept.answers.get(request).map(Arc::clone)
+        let found = if kept.enter(engine, config) {
+            kept.answers.get(request).map(Arc::clone)
+        } else {
+            None
+        };
+        let result = if found.is_some() { "hit" } else { "miss" };
+        metrics::counter!("search_cache_lookups_total", "result" => result).increment(1);
+        found
     }
 
     /// Keeps `answer`, the answer to `request` on `engine` under `config`, unless the cache
@@ -176,29 +181,25 @@ impl ResultCache {
         request: SearchRequest,
         answer: Arc<Answer>,
     ) {
-        let bytes = answer.bytes().saturating_add(request.query.len());
+        let bytes = cost(&request, &answer);
         if bytes > self.max_bytes {
             return;
         }
         let Some(mut kept) = self.lock() else {
             return;
         };
-        if !kept
-            .epoch
-            .as_ref()
-            .is_some_and(|epoch| epoch.is(engine, config))
-        {
+        if !kept.is_for(engine, config) {
             return;
         }
         if let Some((key, old)) = kept.answers.push(request, answer) {
-            kept.bytes -= old.bytes().saturating_add(key.query.len());
+            kept.bytes -= cost(&key, &old);
         }
         kept.bytes += bytes;
         while kept.bytes > self.max_bytes {
             let Some((key, oldest)) = kept.answers.pop_lru() else {
                 break;
             };
-            kept.bytes -= oldest.bytes().saturating_add(key.query.len());
+            kept.bytes -= cost(&key, &oldest);
         }
     }
 
@@ -214,7 +215,7 @@ impl ResultCache {
         )
     }
 
-    /// Answers held and their size, for tests and `/metrics`.
+    /// Answers held and what they count against `max_bytes`, for tests.
     pub fn usage(&self) -> (usize, usize) {
         self.lock()
             .map_or((0, 0), |kept| (kept.answers.len(), kept.bytes))

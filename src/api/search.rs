@@ -62,19 +62,12 @@ pub async fn run(state: &AppState, request: SearchRequest) -> Result<Answered, A
     let log_search = config.insight.analytics.enabled;
     let (typed, offset, limit) = (request.query.clone(), request.offset, request.limit);
 
-    let cached = state.results.is_on();
     let answered = match state.results.get(&engine, &config, &request) {
-        Some(answer) => {
-            metrics::counter!("search_cache_lookups_total", "result" => "hit").increment(1);
-            Answered {
-                answer,
-                took_ms: (started.elapsed().as_secs_f64() * 1e6).round() / 1e3,
-            }
-        }
+        Some(answer) => Answered {
+            answer,
+            took_ms: (started.elapsed().as_secs_f64() * 1e6).round() / 1e3,
+        },
         None => {
-            if cached {
-                metrics::counter!("search_cache_lookups_total", "result" => "miss").increment(1);
-            }
             let (searched_on, searched_with) = (Arc::clone(&engine), Arc::clone(&config));
             let key = request.clone();
             let outcome = state
