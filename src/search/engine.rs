@@ -263,10 +263,8 @@ impl Engine {
         // synonyms read as a phrase the index holds ("ADD" as attention deficit disorder).
         let corrected = if request.correct {
             correct_words(&typed.text, |word| {
-                if self.found_through_synonyms(word, &rules.synonyms) {
-                    return None;
-                }
-                self.vocabulary.correct(word)
+                let correction = self.vocabulary.correct(word)?;
+                (!self.found_through_synonyms(word, &rules.synonyms)).then_some(correction)
             })
         } else {
             None
