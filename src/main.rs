@@ -497,12 +497,7 @@ async fn demo(data_dir: &Path, config_dir: &Path, addr: SocketAddr) -> anyhow::R
 
     // The address is taken first, so that a demo that cannot serve leaves the data folder
     // as it was instead of crawling into it.
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .with_context(|| format!("cannot listen on `{addr}` (is another server using it?)"))?;
-    let bound = listener
-        .local_addr()
-        .context("cannot read the bound address")?;
+    let (listener, bound) = listen(addr).await?;
 
     let local: SocketAddr = ([127, 0, 0, 1], 0).into();
     let site = offer_search::demo::serve_sample_site(local)
@@ -535,6 +530,17 @@ async fn demo(data_dir: &Path, config_dir: &Path, addr: SocketAddr) -> anyhow::R
         .await
         .context("cannot stop the sample site")?;
     Ok(())
+}
+
+/// Takes `addr` for a server, and says the address it got (the real port for port 0).
+async fn listen(addr: SocketAddr) -> anyhow::Result<(tokio::net::TcpListener, SocketAddr)> {
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on `{addr}` (is another server using it?)"))?;
+    let bound = listener
+        .local_addr()
+        .context("cannot read the bound address")?;
+    Ok((listener, bound))
 }
 
 /// Environment variable that may hold the admin token.
@@ -572,12 +578,7 @@ async fn serve(folders: &Folders, addr: SocketAddr, token: Option<String>) -> an
     tokio::spawn(offer_search::api::metrics::keep_up());
     tokio::spawn(offer_search::memory::keep_trimmed());
 
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .with_context(|| format!("cannot listen on `{addr}`"))?;
-    let bound = listener
-        .local_addr()
-        .context("cannot read the bound address")?;
+    let (listener, bound) = listen(addr).await?;
     println!("listening on http://{bound}");
 
     let cache = config.api.cache;
